@@ -1,0 +1,193 @@
+"""Classification head: label encoding, class weights, ``predict_proba``.
+
+* binary ``y``: one sigmoid unit, ``predict_proba`` returns two columns;
+* multiclass ``y``: softmax over ``len(classes_)`` units;
+* multilabel indicator ``y`` (2-D 0/1): one sigmoid unit per label.
+"""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils import column_or_1d
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from ._base import OutputHead
+
+_MULTILABEL = "multilabel-indicator"
+
+
+class NetworkClassifierMixin(ClassifierMixin):
+    """Target handling shared by every sknn_text classifier."""
+
+    def _encode_target(self, y, *, reset, classes=None, incremental=False):
+        y = self._check_labels(y)
+        kind = _MULTILABEL if y.ndim == 2 else type_of_target(y)
+        if kind == _MULTILABEL:
+            found = np.arange(y.shape[1])
+        else:
+            found = np.unique(y)
+        if reset:
+            self.classes_ = self._initial_classes(found, classes, kind, incremental)
+            self._target_kind = kind
+        else:
+            self._check_known_classes(found, kind, incremental)
+        if self._target_kind == _MULTILABEL:
+            encoded = y.astype(np.float32)
+            head = OutputHead(encoded.shape[1], "sigmoid", "binary_crossentropy")
+        elif len(self.classes_) == 2:
+            encoded = (y == self.classes_[1]).astype(np.float32).reshape(-1, 1)
+            head = OutputHead(1, "sigmoid", "binary_crossentropy")
+        else:
+            encoded = np.searchsorted(self.classes_, y).astype(np.int32)
+            head = OutputHead(
+                len(self.classes_), "softmax", "sparse_categorical_crossentropy"
+            )
+        return encoded, OutputHead(
+            head.n_outputs, head.activation, head.loss, ["accuracy"]
+        )
+
+    @staticmethod
+    def _check_labels(y):
+        y = np.asarray(y) if not hasattr(y, "iloc") else y.to_numpy()
+        if y.ndim == 2 and y.shape[1] > 1:
+            if type_of_target(y) != _MULTILABEL:
+                raise ValueError(
+                    "2-D y must be a multilabel indicator matrix of 0/1 values; got "
+                    f"target type {type_of_target(y)!r}."
+                )
+            return y
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        return y
+
+    def _initial_classes(self, found, classes, kind, incremental):
+        if incremental:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+            classes = np.unique(np.asarray(classes))
+            if kind != _MULTILABEL:
+                unknown = np.setdiff1d(found, classes)
+                if unknown.size:
+                    raise ValueError(
+                        f"y contains labels {unknown.tolist()} that are not in "
+                        f"classes={classes.tolist()}."
+                    )
+            found = classes
+        if kind != _MULTILABEL and len(found) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the "
+                f"data, but the data contains only one class: {found[0]!r}."
+            )
+        return found
+
+    def _check_known_classes(self, found, kind, incremental):
+        if kind != self._target_kind and _MULTILABEL in (kind, self._target_kind):
+            raise ValueError(
+                f"y is {kind!r} but the estimator was fitted on {self._target_kind!r}."
+            )
+        if kind == _MULTILABEL:
+            if len(found) != len(self.classes_):
+                raise ValueError(
+                    f"y has {len(found)} labels but the estimator was fitted with "
+                    f"{len(self.classes_)}."
+                )
+            return
+        if incremental:
+            unknown = np.setdiff1d(found, self.classes_)
+            if unknown.size:
+                raise ValueError(
+                    f"y contains new labels {unknown.tolist()} not seen on the first "
+                    f"call to partial_fit (classes={self.classes_.tolist()})."
+                )
+        elif not np.array_equal(found, self.classes_):
+            raise ValueError(
+                "warm_start can only be used where y has the same classes as in "
+                f"the previous call to fit. Previously got {self.classes_.tolist()}, "
+                f"y has {found.tolist()}."
+            )
+
+    def _sample_weight_from_classes(self, y):
+        if self.class_weight is None:
+            return None
+        if self._target_kind == _MULTILABEL:
+            raise ValueError("class_weight is not supported for multilabel y.")
+        class_weight = (
+            dict(self.class_weight)
+            if isinstance(self.class_weight, dict)
+            else self.class_weight
+        )
+        labels = column_or_1d(np.asarray(y))
+        return compute_sample_weight(class_weight, labels)
+
+    def _stratify_on(self, y):
+        if self._target_kind == _MULTILABEL:
+            return None
+        return y.ravel()
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for one epoch on ``X`` and ``y``, keeping optimizer state.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Training inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            Every class that will ever appear; required on the first call.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._partial_fit(X, y, sample_weight, classes)
+
+    def predict_proba(self, X):
+        """Class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Inputs of the same kind as in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class in the order of ``classes_``; for
+            multilabel ``y``, the independent probability of each label.
+        """
+        output = self._forward(X)
+        if self._target_kind == _MULTILABEL:
+            return output
+        if output.shape[1] == 1:
+            return np.hstack([1.0 - output, output])
+        return output / output.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Predicted class labels for ``X``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Inputs of the same kind as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels from ``classes_``, or a 0/1 indicator matrix for multilabel.
+        """
+        proba = self.predict_proba(X)
+        if self._target_kind == _MULTILABEL:
+            return (proba > 0.5).astype(int)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

@@ -1,0 +1,121 @@
+"""Recurrent (SimpleRNN, LSTM, GRU) networks on token ids or numeric sequences.
+
+The kind of input is read from ``X`` in ``fit``:
+
+* 2-D integer array: token ids, 0 = right-padding (what ``TextTokenizer``
+  produces), fed to an ``Embedding`` with masking;
+* 2-D float array: one numeric series per row (one feature per time step);
+* 3-D float array ``(n_samples, n_steps, n_channels)``: multivariate series.
+
+Numeric series are standardized per channel with the mean and standard deviation
+seen in ``fit`` (saturating tanh cells learn slowly on raw-scale values).
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
+
+from ._architectures import build_recurrent
+from ._base import BaseTextNetwork
+from ._data import looks_like_raw_text
+from ._feedforward import layer_sizes
+
+
+class RecurrentNetwork(BaseTextNetwork):
+    """Architecture half of the recurrent estimators; ``_cell`` names the layer."""
+
+    _cell = "lstm"
+    _parameter_constraints: dict = {
+        **BaseTextNetwork._parameter_constraints,
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "units": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "pooling": [StrOptions({"last", "mean", "max"})],
+    }
+
+    def _validate_X(self, X, *, reset):
+        name = type(self).__name__
+        if looks_like_raw_text(X):
+            raise TypeError(
+                f"{name} expects token ids or numeric sequences, but got raw text "
+                "documents. Put a TextTokenizer in front of it: "
+                f"make_pipeline(TextTokenizer(), {name}())."
+            )
+        X = validate_data(self, X, reset=reset, dtype="numeric", allow_nd=True)
+        if X.ndim > 3:
+            raise ValueError(
+                f"{name} expects a 2-D or 3-D array, got {X.ndim} dimensions."
+            )
+        tokens = X.ndim == 2 and X.dtype.kind in "iu"
+        if reset:
+            self._vocabulary_size = _vocabulary_size(X) if tokens else None
+            self._n_channels = None
+            if not tokens:
+                self._n_channels = X.shape[2] if X.ndim == 3 else 1
+                series = _as_series(X, self._n_channels, name)
+                self._series_mean = series.mean(axis=(0, 1))
+                scale = series.std(axis=(0, 1))
+                self._series_scale = np.where(scale > 0, scale, 1.0)
+        if self._vocabulary_size is not None:
+            return _check_token_ids(X, self._vocabulary_size, name)
+        series = _as_series(X, self._n_channels, name)
+        return ((series - self._series_mean) / self._series_scale).astype(np.float32)
+
+    def _build_network(self, head, *, l2, seed):
+        return build_recurrent(
+            head.n_outputs,
+            cell=self._cell,
+            vocabulary_size=self._vocabulary_size,
+            n_channels=self._n_channels,
+            embedding_dim=self.embedding_dim,
+            units=layer_sizes(self.units, "units", allow_empty=False),
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            pooling=self.pooling,
+            l2=l2,
+            output_activation=head.activation,
+            seed=seed,
+        )
+
+
+def _vocabulary_size(X):
+    if X.size and X.min() < 0:
+        row = int(np.argwhere(X < 0)[0, 0])
+        raise ValueError(
+            f"X contains the negative token id {int(X.min())} (row {row}); token ids "
+            "must be >= 0, with 0 meaning padding."
+        )
+    return max(int(X.max(initial=0)) + 1, 2)
+
+
+def _check_token_ids(X, vocabulary_size, name):
+    if X.dtype.kind not in "iu":
+        if not np.all(np.mod(X, 1) == 0):
+            raise ValueError(
+                f"{name} was fitted on integer token ids; X contains non-integer "
+                "values."
+            )
+    if X.ndim != 2:
+        raise ValueError(f"{name} was fitted on 2-D token ids; X has {X.ndim} dims.")
+    if X.size and (X.min() < 0 or X.max() >= vocabulary_size):
+        bad = int(X.min()) if X.min() < 0 else int(X.max())
+        raise ValueError(
+            f"X contains the token id {bad}, outside the range [0, "
+            f"{vocabulary_size - 1}] seen in fit. Fit the tokenizer and {name} on "
+            "the same documents (a Pipeline does this)."
+        )
+    return X.astype(np.int32, copy=False)
+
+
+def _as_series(X, n_channels, name):
+    series = X.reshape(X.shape[0], X.shape[1], 1) if X.ndim == 2 else X
+    if series.shape[2] != n_channels:
+        raise ValueError(
+            f"X has {series.shape[2]} channel(s) per time step, but {name} was "
+            f"fitted with {n_channels}."
+        )
+    return series.astype(np.float32, copy=False)

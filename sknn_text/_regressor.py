@@ -1,0 +1,80 @@
+"""Regression head: standardized targets, one linear unit per output.
+
+The network learns ``(y - mean) / std`` so that raw-scale targets (ratings from
+1 to 10, prices) train as well as unit-scale ones; ``predict`` maps back.
+"""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.utils import check_array
+
+from ._base import OutputHead
+
+
+class NetworkRegressorMixin(RegressorMixin):
+    """Target handling shared by every sknn_text regressor."""
+
+    def _encode_target(self, y, *, reset, classes=None, incremental=False):
+        y = check_array(
+            y, ensure_2d=False, dtype=np.float64, input_name="y", ensure_min_samples=1
+        )
+        if y.ndim > 2:
+            raise ValueError(f"y must be 1-D or 2-D, got an array of shape {y.shape}.")
+        columns = y.reshape(-1, 1) if y.ndim == 1 else y
+        if reset:
+            self._target_is_1d = y.ndim == 1
+            self._target_mean = columns.mean(axis=0)
+            scale = columns.std(axis=0)
+            self._target_scale = np.where(scale > 0, scale, 1.0)
+        elif columns.shape[1] != self._target_mean.shape[0]:
+            raise ValueError(
+                f"y has {columns.shape[1]} output(s) but the estimator was fitted "
+                f"with {self._target_mean.shape[0]}."
+            )
+        encoded = ((columns - self._target_mean) / self._target_scale).astype(
+            np.float32
+        )
+        return encoded, OutputHead(encoded.shape[1], "linear", "mean_squared_error")
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on ``X`` and ``y``, keeping optimizer state.
+
+        The target scaling is fixed by the first call.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Training inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._partial_fit(X, y, sample_weight, None)
+
+    def predict(self, X):
+        """Predicted targets for ``X``, in the original scale of ``y``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix
+            Inputs of the same kind as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, 1-D when ``y`` was 1-D in ``fit``.
+        """
+        output = self._forward(X) * self._target_scale + self._target_mean
+        return output.ravel() if self._target_is_1d else output
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,187 @@
+"""Neural text classifiers: architecture choice, defaults and documentation.
+
+Every class is named ``<Architecture>TextClassifier``.
+"""
+
+from ._classifier import NetworkClassifierMixin
+from ._docs import (
+    CLASSES_ATTRIBUTE,
+    FITTED_ATTRIBUTES,
+    MLP_DOC_DEFAULTS,
+    MLP_PARAMETERS,
+    RECURRENT_DOC_DEFAULTS,
+    RECURRENT_PARAMETERS,
+    TRAINING_PARAMETERS,
+    compose,
+)
+from ._feedforward import FeedForwardNetwork
+from ._recurrent import RecurrentNetwork
+
+
+class MLPTextClassifier(NetworkClassifierMixin, FeedForwardNetwork):
+    __doc__ = compose(
+        """
+        Multi-layer perceptron classifier for document-feature matrices.
+
+        Feed it TF-IDF or count features, dense or sparse: a sparse matrix is
+        densified one mini-batch at a time, never as a whole. Binary targets get
+        one sigmoid unit, multiclass a softmax, multilabel indicator matrices one
+        sigmoid per label.
+        """,
+        parameters=[*MLP_PARAMETERS, *TRAINING_PARAMETERS, "class_weight"],
+        defaults=MLP_DOC_DEFAULTS,
+        attributes=CLASSES_ATTRIBUTE + "\n" + FITTED_ATTRIBUTES,
+        notes="""
+        Parameters named as in :class:`sklearn.neural_network.MLPClassifier`
+        mean the same here; ``epochs`` plays the role of ``max_iter``.
+        """,
+        examples="""
+        >>> from sklearn.feature_extraction.text import TfidfVectorizer
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sknn_text import MLPTextClassifier
+        >>> texts = ["a great film", "a dull film", "great acting", "dull plot"] * 5
+        >>> labels = ["pos", "neg", "pos", "neg"] * 5
+        >>> model = make_pipeline(
+        ...     TfidfVectorizer(),
+        ...     MLPTextClassifier(epochs=20, learning_rate=0.01, random_state=0),
+        ... )
+        >>> model.fit(texts, labels).predict(["great film", "dull film"]).tolist()
+        ['pos', 'neg']
+        """,
+    )
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        dropout=0.0,
+        alpha=0.0001,
+        epochs=20,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=0.0001,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        class_weight=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.alpha = alpha
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+
+class RecurrentTextClassifier(NetworkClassifierMixin, RecurrentNetwork):
+    """Shared constructor of the recurrent classifiers; use a concrete subclass."""
+
+    def __init__(
+        self,
+        *,
+        embedding_dim=64,
+        units=64,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        pooling="last",
+        alpha=0.0001,
+        epochs=10,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=0.0001,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        class_weight=None,
+    ):
+        self.embedding_dim = embedding_dim
+        self.units = units
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.pooling = pooling
+        self.alpha = alpha
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+
+def _recurrent_doc(layer, example_class):
+    return compose(
+        f"""
+        {layer} classifier for token-id sequences or numeric series.
+
+        Put a :class:`~sknn_text.preprocessing.TextTokenizer` in front of it for
+        text: 2-D integer input is read as token ids (0 = right-padding, masked),
+        2-D float input as one numeric series per row, and 3-D float input as
+        multivariate series. Binary targets get one sigmoid unit, multiclass a
+        softmax, multilabel indicator matrices one sigmoid per label.
+        """,
+        parameters=[*RECURRENT_PARAMETERS, *TRAINING_PARAMETERS, "class_weight"],
+        defaults=RECURRENT_DOC_DEFAULTS,
+        attributes=CLASSES_ATTRIBUTE + "\n" + FITTED_ATTRIBUTES,
+        notes="""
+        With the defaults (no ``recurrent_dropout``) and right-padded input,
+        Keras runs the cuDNN kernels on a GPU.
+        """,
+        examples=f"""
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sknn_text import {example_class}, TextTokenizer
+        >>> texts = ["a great film", "a dull film", "great acting", "dull plot"] * 5
+        >>> labels = ["pos", "neg", "pos", "neg"] * 5
+        >>> model = make_pipeline(
+        ...     TextTokenizer(),
+        ...     {example_class}(epochs=20, learning_rate=0.01, random_state=0),
+        ... )
+        >>> model.fit(texts, labels).predict(["great film", "dull film"]).tolist()
+        ['pos', 'neg']
+        """,
+    )
+
+
+class SimpleRNNTextClassifier(RecurrentTextClassifier):
+    __doc__ = _recurrent_doc("Simple (Elman) RNN", "SimpleRNNTextClassifier")
+    _cell = "simple_rnn"
+
+
+class LSTMTextClassifier(RecurrentTextClassifier):
+    __doc__ = _recurrent_doc("Long short-term memory (LSTM)", "LSTMTextClassifier")
+    _cell = "lstm"
+
+
+class GRUTextClassifier(RecurrentTextClassifier):
+    __doc__ = _recurrent_doc("Gated recurrent unit (GRU)", "GRUTextClassifier")
+    _cell = "gru"

@@ -1,0 +1,327 @@
+"""Text preprocessing transformers: raw documents to padded token-id sequences."""
+
+from collections import Counter
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["TextTokenizer"]
+
+PADDING_ID = 0
+OOV_ID = 1
+PADDING_TOKEN = ""
+OOV_TOKEN = "[UNK]"
+MAX_AUTO_SEQUENCE_LENGTH = 500
+
+
+def check_documents(raw_documents):
+    """Validate an iterable of raw text documents and return it as a list.
+
+    Raises a ``ValueError`` for a single string, an empty corpus or a missing
+    (None/NaN) document, and a ``TypeError`` for bytes or other non-string
+    documents; the message names the offending position.
+    """
+    if isinstance(raw_documents, (str, bytes)):
+        raise ValueError(
+            "Iterable over raw text documents expected, string object received. "
+            "Wrap a single document in a list: [document]."
+        )
+    if hasattr(raw_documents, "ndim") and raw_documents.ndim != 1:
+        raise ValueError(
+            "Raw text documents must be a 1-D sequence of strings, got an array "
+            f"of shape {raw_documents.shape}."
+        )
+    try:
+        documents = list(raw_documents)
+    except TypeError:
+        raise TypeError(
+            "Raw text documents must be an iterable of strings, got "
+            f"{type(raw_documents).__name__}."
+        ) from None
+    if not documents:
+        raise ValueError("The corpus is empty: expected at least one document.")
+    for position, document in enumerate(documents):
+        if isinstance(document, str):
+            continue
+        if document is None or (isinstance(document, float) and np.isnan(document)):
+            raise ValueError(
+                f"Document {position} is missing ({document!r}); fill or drop "
+                "missing texts before tokenizing."
+            )
+        if isinstance(document, bytes):
+            raise TypeError(
+                f"Document {position} is bytes; decode it to str first, e.g. "
+                "document.decode('utf-8')."
+            )
+        raise TypeError(
+            f"Document {position} is a {type(document).__name__}, not a string."
+        )
+    return documents
+
+
+class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Turn raw documents into right-padded sequences of token ids.
+
+    The documents are split into tokens by scikit-learn's own analyzer (the
+    one :class:`~sklearn.feature_extraction.text.CountVectorizer` builds from
+    the same parameters), a vocabulary is learned in ``fit`` and every document
+    becomes one row of ``sequence_length_`` integer ids: 0 is padding (at the
+    end of short documents), 1 marks an out-of-vocabulary token, and known
+    tokens get ids from 2 upwards, the most frequent first. The output feeds
+    the recurrent estimators, whose embeddings mask the padding.
+
+    Only the documents passed to ``fit`` shape the vocabulary, so inside a
+    Pipeline the tokenizer is leak-free under cross-validation.
+
+    Parameters
+    ----------
+    max_tokens : int or None, default=None
+        Size of the id range, padding and out-of-vocabulary ids included: at
+        most ``max_tokens - 2`` tokens are kept, the most frequent ones (ties
+        broken alphabetically). None keeps every token that passes ``min_df``.
+    sequence_length : int or None, default=None
+        Length of every output row. None uses the longest document seen in
+        ``fit``, capped at 500 tokens.
+    truncating : {"post", "pre"}, default="post"
+        Where longer documents lose tokens: at the end ("post") or at the
+        start ("pre"). The vocabulary is counted on the kept tokens only.
+    min_df : int or float, default=1
+        Ignore tokens found in fewer documents than this (a count), or in a
+        smaller share of documents (a float in [0, 1]).
+    lowercase : bool, default=True
+        Convert documents to lower case before tokenizing.
+    strip_accents : {"ascii", "unicode"} or callable, default=None
+        Accent removal, as in ``CountVectorizer``.
+    stop_words : "english", list or None, default=None
+        Tokens to drop, as in ``CountVectorizer``.
+    token_pattern : str, default=r"(?u)\\b\\w+\\b"
+        Regular expression of a token when ``analyzer="word"``. Unlike
+        ``CountVectorizer``'s default, one-character tokens ("a", "I") are kept
+        since word order matters to sequence models.
+    analyzer : {"word", "char", "char_wb"} or callable, default="word"
+        Unit of a token, as in ``CountVectorizer``.
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+        Range of n-gram sizes, as in ``CountVectorizer``.
+    preprocessor : callable, default=None
+        Replaces the preprocessing (lowercasing, accent stripping) step.
+    tokenizer : callable, default=None
+        Replaces the token-splitting step of the "word" analyzer.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        Token to id; ids start at 2.
+    sequence_length_ : int
+        Length of the rows ``transform`` returns.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer : Bag-of-words counts.
+
+    Examples
+    --------
+    >>> from sknn_text import TextTokenizer
+    >>> tokenizer = TextTokenizer().fit(["the cat sat", "the dog"])
+    >>> tokenizer.transform(["the dog sat", "a cat"])
+    array([[2, 4, 5],
+           [1, 3, 0]], dtype=int32)
+    >>> tokenizer.inverse_transform([[2, 4, 5]])[0].tolist()
+    ['the', 'dog', 'sat']
+    """
+
+    _parameter_constraints: dict = {
+        "max_tokens": [Interval(Integral, 3, None, closed="left"), None],
+        "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
+        "truncating": [StrOptions({"post", "pre"})],
+        "min_df": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="both"),
+        ],
+        "lowercase": ["boolean"],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), callable, None],
+        "stop_words": [StrOptions({"english"}), list, None],
+        "token_pattern": [str],
+        "analyzer": [StrOptions({"word", "char", "char_wb"}), callable],
+        "ngram_range": [tuple],
+        "preprocessor": [callable, None],
+        "tokenizer": [callable, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        max_tokens=None,
+        sequence_length=None,
+        truncating="post",
+        min_df=1,
+        lowercase=True,
+        strip_accents=None,
+        stop_words=None,
+        token_pattern=r"(?u)\b\w+\b",
+        analyzer="word",
+        ngram_range=(1, 1),
+        preprocessor=None,
+        tokenizer=None,
+    ):
+        self.max_tokens = max_tokens
+        self.sequence_length = sequence_length
+        self.truncating = truncating
+        self.min_df = min_df
+        self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+
+    def build_analyzer(self):
+        """Return the callable that splits one document into tokens.
+
+        Returns
+        -------
+        analyzer : callable
+            scikit-learn's analyzer for these parameters.
+        """
+        return CountVectorizer(
+            lowercase=self.lowercase,
+            strip_accents=self.strip_accents,
+            stop_words=list(self.stop_words)
+            if isinstance(self.stop_words, list)
+            else self.stop_words,
+            token_pattern=self.token_pattern,
+            analyzer=self.analyzer,
+            ngram_range=tuple(self.ngram_range),
+            preprocessor=self.preprocessor,
+            tokenizer=self.tokenizer,
+        ).build_analyzer()
+
+    def _window(self, tokens, length):
+        return tokens[:length] if self.truncating == "post" else tokens[-length:]
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary and the sequence length from the documents.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The training documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TextTokenizer
+            The fitted tokenizer.
+        """
+        documents = check_documents(raw_documents)
+        analyze = self.build_analyzer()
+        tokenized = [analyze(document) for document in documents]
+        length = self.sequence_length
+        if length is None:
+            longest = max(len(tokens) for tokens in tokenized)
+            length = max(1, min(longest, MAX_AUTO_SEQUENCE_LENGTH))
+        term_counts, document_counts = Counter(), Counter()
+        for tokens in tokenized:
+            window = self._window(tokens, length)
+            term_counts.update(window)
+            document_counts.update(set(window))
+        min_count = (
+            self.min_df
+            if isinstance(self.min_df, Integral)
+            else self.min_df * len(documents)
+        )
+        kept = sorted(
+            (token for token, df in document_counts.items() if df >= min_count),
+            key=lambda token: (-term_counts[token], token),
+        )
+        if self.max_tokens is not None:
+            kept = kept[: self.max_tokens - 2]
+        if not kept:
+            raise ValueError(
+                "The vocabulary is empty: no token passed min_df, or the documents "
+                "are empty or contain only stop words."
+            )
+        self.vocabulary_ = {token: i + 2 for i, token in enumerate(kept)}
+        self.sequence_length_ = int(length)
+        self._n_features_out = self.sequence_length_
+        return self
+
+    def transform(self, raw_documents):
+        """Map each document to a row of token ids, right-padded with 0.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            Documents to encode.
+
+        Returns
+        -------
+        token_ids : ndarray of shape (n_documents, sequence_length_), dtype int32
+            Token ids; 1 for unknown tokens, 0 for padding.
+        """
+        check_is_fitted(self, "vocabulary_")
+        documents = check_documents(raw_documents)
+        analyze = self.build_analyzer()
+        lookup = self.vocabulary_.get
+        output = np.zeros((len(documents), self.sequence_length_), dtype=np.int32)
+        for row, document in enumerate(documents):
+            window = self._window(analyze(document), self.sequence_length_)
+            output[row, : len(window)] = [lookup(token, OOV_ID) for token in window]
+        return output
+
+    def get_vocabulary(self):
+        """Tokens in id order, with ``""`` for padding and ``"[UNK]"`` at id 1.
+
+        Returns
+        -------
+        vocabulary : ndarray of str
+            ``vocabulary[i]`` is the token with id ``i``.
+        """
+        check_is_fitted(self, "vocabulary_")
+        tokens = sorted(self.vocabulary_, key=self.vocabulary_.get)
+        return np.asarray([PADDING_TOKEN, OOV_TOKEN, *tokens], dtype=object)
+
+    def inverse_transform(self, X):
+        """Map rows of token ids back to tokens, dropping the padding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_documents, n_positions)
+            Token ids, as returned by ``transform``.
+
+        Returns
+        -------
+        tokens : list of ndarray of str
+            One array of tokens per row; unknown ids read ``"[UNK]"``.
+        """
+        vocabulary = self.get_vocabulary()
+        X = np.asarray(X)
+        if X.ndim != 2 or X.dtype.kind not in "iu":
+            raise ValueError(
+                f"X must be a 2-D array of integer token ids, got shape {X.shape} "
+                f"and dtype {X.dtype}."
+            )
+        if X.size and (X.min() < 0 or X.max() >= len(vocabulary)):
+            raise ValueError(
+                f"X contains token ids outside [0, {len(vocabulary) - 1}]."
+            )
+        return [vocabulary[row[row != PADDING_ID]] for row in X]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
