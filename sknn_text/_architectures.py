@@ -87,6 +87,7 @@ def build_mlp(
     hidden_layer_sizes=(100,),
     activation="relu",
     dropout=0.0,
+    sparse_input=False,
     l2=0.0,
     output_activation="linear",
     seed=None,
@@ -105,6 +106,8 @@ def build_mlp(
         Activation of the hidden layers, named as in scikit-learn's MLP.
     dropout : float, default=0.0
         Dropout rate applied after each hidden layer.
+    sparse_input : bool, default=False
+        Declare the input sparse, so the first layer runs a sparse-dense product.
     l2 : float, default=0.0
         L2 penalty factor added to the loss for every kernel.
     output_activation : str, default="linear"
@@ -119,7 +122,7 @@ def build_mlp(
     """
     seeds = _Seeds(seed)
     regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
-    inputs = keras.Input(shape=(n_features,), name="features")
+    inputs = keras.Input(shape=(n_features,), sparse=sparse_input, name="features")
     x = inputs
     for units in hidden_layer_sizes:
         x = layers.Dense(

@@ -264,6 +264,7 @@ class BaseTextNetwork(BaseEstimator):
             batch_size=batch_size,
             shuffle=True,
             seed=int(rng.randint(np.iinfo(np.int32).max)),
+            sparse=self._sparse_batches(),
         )
         validation = None
         if val_rows is not None:
@@ -272,6 +273,7 @@ class BaseTextNetwork(BaseEstimator):
                 y[val_rows],
                 None if weights is None else weights[val_rows],
                 batch_size=max(batch_size, _PREDICT_BATCH_SIZE),
+                sparse=self._sparse_batches(),
             )
         recorder, guard = _HistoryRecorder(), _NonFiniteLossGuard()
         stopper = keras.callbacks.EarlyStopping(
@@ -344,4 +346,13 @@ class BaseTextNetwork(BaseEstimator):
         """Network outputs (float64) for ``X``, batch by batch."""
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
-        return predict_in_batches(self.model_, X, batch_size=_PREDICT_BATCH_SIZE)
+        return predict_in_batches(
+            self.model_,
+            X,
+            batch_size=_PREDICT_BATCH_SIZE,
+            sparse=self._sparse_batches(),
+        )
+
+    def _sparse_batches(self):
+        """Whether the network takes sparse mini-batches (fixed in ``fit``)."""
+        return False

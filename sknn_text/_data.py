@@ -3,7 +3,9 @@
 Three kinds of input reach a network:
 
 * dense 2-D float arrays (TF-IDF after ``toarray``, numeric features),
-* SciPy CSR matrices, densified one batch at a time and never as a whole,
+* SciPy CSR matrices, passed on as one sparse tensor per batch where the
+  backend supports it (see ``_backend``), else densified one batch at a time,
+  never as a whole,
 * sequences: 2-D integer token ids (0 = right-padding) or 3-D numeric series.
 
 Shuffling uses a NumPy generator seeded by the estimator, so training order is
@@ -15,6 +17,8 @@ import math
 import keras
 import numpy as np
 import scipy.sparse as sp
+
+from ._backend import to_backend_sparse
 
 
 def looks_like_raw_text(X):
@@ -33,9 +37,13 @@ def looks_like_raw_text(X):
     return False
 
 
-def _dense_rows(X, rows):
-    """Rows of ``X`` as a dense array ready for Keras (token ids stay integers)."""
+def _batch_rows(X, rows, sparse):
+    """Rows of ``X`` ready for Keras: a backend sparse tensor when ``sparse``,
+    else a dense array (float32, or integer token ids as they are)."""
     chunk = X[rows]
+    if sparse:
+        chunk = sp.csr_matrix(chunk, dtype=np.float32)
+        return to_backend_sparse(chunk)
     if sp.issparse(chunk):
         return chunk.toarray().astype(np.float32, copy=False)
     if chunk.dtype.kind in "iu":
@@ -60,6 +68,8 @@ class ArrayBatches(keras.utils.PyDataset):
         Draw a new order at every epoch.
     seed : int or None
         Seed of the shuffling generator.
+    sparse : bool
+        Yield backend sparse tensors (the model's input is sparse).
     """
 
     def __init__(
@@ -71,11 +81,13 @@ class ArrayBatches(keras.utils.PyDataset):
         batch_size,
         shuffle=False,
         seed=None,
+        sparse=False,
     ):
         super().__init__(workers=1, use_multiprocessing=False)
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.sparse = sparse
         self._rng = np.random.default_rng(seed)
         self._order = self._new_order()
 
@@ -88,7 +100,7 @@ class ArrayBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
-        x = _dense_rows(self.X, rows)
+        x = _batch_rows(self.X, rows, self.sparse)
         if self.y is None:
             return (x,)
         if self.sample_weight is None:
@@ -99,12 +111,12 @@ class ArrayBatches(keras.utils.PyDataset):
         self._order = self._new_order()
 
 
-def predict_in_batches(model, X, *, batch_size):
+def predict_in_batches(model, X, *, batch_size, sparse=False):
     """Run ``model.predict_on_batch`` over ``X`` chunk by chunk, in order."""
     outputs = [
         keras.ops.convert_to_numpy(
             model.predict_on_batch(
-                _dense_rows(X, slice(start, start + batch_size))
+                _batch_rows(X, slice(start, start + batch_size), sparse)
             )
         )
         for start in range(0, X.shape[0], batch_size)

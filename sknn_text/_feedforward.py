@@ -3,10 +3,12 @@
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from ._architectures import _ACTIVATIONS, build_mlp
+from ._backend import sparse_batches_supported
 from ._base import BaseTextNetwork
 from ._data import looks_like_raw_text
 
@@ -41,13 +43,19 @@ class FeedForwardNetwork(BaseTextNetwork):
                 "raw text documents. Put a vectorizer in front of it: "
                 f"make_pipeline(TfidfVectorizer(), {name}())."
             )
-        return validate_data(
+        X = validate_data(
             self,
             X,
             reset=reset,
             accept_sparse="csr",
             dtype=(np.float32, np.float64),
         )
+        if reset:
+            self._sparse_input = sp.issparse(X) and sparse_batches_supported()
+        return X
+
+    def _sparse_batches(self):
+        return self._sparse_input
 
     def _build_network(self, head, *, l2, seed):
         return build_mlp(
@@ -58,6 +66,7 @@ class FeedForwardNetwork(BaseTextNetwork):
             ),
             activation=self.activation,
             dropout=self.dropout,
+            sparse_input=self._sparse_input,
             l2=l2,
             output_activation=head.activation,
             seed=seed,
