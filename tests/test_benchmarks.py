@@ -1,0 +1,31 @@
+"""Each benchmark script runs end to end in its --quick mode (needs shared/datasets/imdb)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IMDB = ROOT.parent / "shared" / "datasets" / "imdb" / "data.csv.gz"
+
+
+@pytest.mark.skipif(not IMDB.exists(), reason="shared/datasets/imdb not found")
+@pytest.mark.parametrize(
+    "script, result, key",
+    [
+        ("bench_tfidf_mlp.py", "tfidf_mlp.json", "ratios"),
+        ("bench_sequences.py", "sequences.json", "padded_token_ratio"),
+        ("bench_tokenizer.py", "tokenizer.json", "rows"),
+    ],
+)
+def test_benchmark_quick_mode(script, result, key):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), "--quick", "--repeats", "1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "|---" in done.stdout
+    payload = json.loads((ROOT / "benchmarks" / "results" / result).read_text())
+    assert payload["quick"] is True and payload[key]
