@@ -1,9 +1,11 @@
-"""The one module that knows the Keras backend: sparse mini-batches.
+"""The one module that knows the Keras backend: sparse and variable-width batches.
 
 Everything else in sknn_text speaks ``keras`` / ``keras.ops`` only. On TensorFlow a
 CSR mini-batch becomes a ``tf.SparseTensor`` and the first ``Dense`` layer runs a
 sparse-dense product; on a backend without that path the batch is densified (one
-batch at a time, never the whole matrix).
+batch at a time, never the whole matrix). Token batches trimmed to different
+widths reach TensorFlow through a ``tf.data`` pipeline whose signature leaves the
+time axis open (Keras would otherwise fix it from the first batches it sees).
 """
 
 import keras
@@ -27,3 +29,26 @@ def to_backend_sparse(batch):
         values=coo.data.astype(np.float32, copy=False),
         dense_shape=coo.shape,
     )
+
+
+def as_keras_data(batches):
+    """What ``model.fit`` should receive for an ``ArrayBatches``."""
+    if not batches.variable_width or keras.backend.backend() != "tensorflow":
+        return batches
+    import tensorflow as tf
+
+    def open_shape(array, open_axes):
+        return tf.TensorSpec(
+            [None if axis < open_axes else size for axis, size in enumerate(array.shape)],
+            tf.as_dtype(array.dtype),
+        )
+
+    first = batches[0]
+    signature = (open_shape(first[0], 2),) + tuple(open_shape(a, 1) for a in first[1:])
+
+    def generate():
+        for index in range(len(batches)):
+            yield batches[index]
+        batches.on_epoch_end()
+
+    return tf.data.Dataset.from_generator(generate, output_signature=signature).prefetch(2)

@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from ._backend import as_keras_data
 from ._data import ArrayBatches, predict_in_batches
 
 _OPTIMIZERS = {
@@ -265,6 +266,7 @@ class BaseTextNetwork(BaseEstimator):
             shuffle=True,
             seed=int(rng.randint(np.iinfo(np.int32).max)),
             sparse=self._sparse_batches(),
+            lengths=self._sequence_lengths(X[train_rows]),
         )
         validation = None
         if val_rows is not None:
@@ -274,6 +276,7 @@ class BaseTextNetwork(BaseEstimator):
                 None if weights is None else weights[val_rows],
                 batch_size=max(batch_size, _PREDICT_BATCH_SIZE),
                 sparse=self._sparse_batches(),
+                lengths=self._sequence_lengths(X[val_rows]),
             )
         recorder, guard = _HistoryRecorder(), _NonFiniteLossGuard()
         stopper = keras.callbacks.EarlyStopping(
@@ -285,8 +288,8 @@ class BaseTextNetwork(BaseEstimator):
         callbacks = [recorder, guard, stopper, *list(self.callbacks or [])]
         try:
             model.fit(
-                train,
-                validation_data=validation,
+                as_keras_data(train),
+                validation_data=None if validation is None else as_keras_data(validation),
                 epochs=epochs,
                 shuffle=False,  # ArrayBatches shuffles with its own seeded generator
                 verbose=int(self.verbose),
@@ -351,8 +354,13 @@ class BaseTextNetwork(BaseEstimator):
             X,
             batch_size=_PREDICT_BATCH_SIZE,
             sparse=self._sparse_batches(),
+            lengths=self._sequence_lengths(X),
         )
 
     def _sparse_batches(self):
         """Whether the network takes sparse mini-batches (fixed in ``fit``)."""
         return False
+
+    def _sequence_lengths(self, X):
+        """Per-row lengths of right-padded token ids, or None for other input."""
+        return None

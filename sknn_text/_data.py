@@ -8,17 +8,21 @@ Three kinds of input reach a network:
   never as a whole,
 * sequences: 2-D integer token ids (0 = right-padding) or 3-D numeric series.
 
-Shuffling uses a NumPy generator seeded by the estimator, so training order is
+Token batches are bucketed by length and trimmed to their longest row, so the
+network processes little padding; masking keeps them right-padded. Shuffling
+uses a NumPy generator seeded by the estimator, so training order is
 reproducible without any global random state.
 """
-
-import math
 
 import keras
 import numpy as np
 import scipy.sparse as sp
 
 from ._backend import to_backend_sparse
+
+#: Rows sorted by length together, as a multiple of the batch size: large enough
+#: for batches of similar lengths, small enough to keep each epoch's order random.
+BUCKET_BATCHES = 50
 
 
 def looks_like_raw_text(X):
@@ -37,10 +41,21 @@ def looks_like_raw_text(X):
     return False
 
 
-def _batch_rows(X, rows, sparse):
+def sequence_lengths(token_ids):
+    """Length of each right-padded row: position of its last non-zero id + 1."""
+    nonzero = token_ids != 0
+    last = token_ids.shape[1] - np.argmax(nonzero[:, ::-1], axis=1)
+    return np.where(nonzero.any(axis=1), last, 0)
+
+
+def _batch_rows(X, rows, sparse, lengths=None):
     """Rows of ``X`` ready for Keras: a backend sparse tensor when ``sparse``,
-    else a dense array (float32, or integer token ids as they are)."""
+    else a dense array (float32, or integer token ids trimmed to the longest
+    row when ``lengths`` are given)."""
     chunk = X[rows]
+    if lengths is not None:
+        width = max(int(lengths[rows].max(initial=0)), 1)
+        return np.ascontiguousarray(chunk[:, :width])
     if sparse:
         chunk = sp.csr_matrix(chunk, dtype=np.float32)
         return to_backend_sparse(chunk)
@@ -70,6 +85,9 @@ class ArrayBatches(keras.utils.PyDataset):
         Seed of the shuffling generator.
     sparse : bool
         Yield backend sparse tensors (the model's input is sparse).
+    lengths : ndarray or None
+        Sequence length of every row of right-padded token ids: batches are
+        then bucketed by length and trimmed to their longest row.
     """
 
     def __init__(
@@ -82,25 +100,56 @@ class ArrayBatches(keras.utils.PyDataset):
         shuffle=False,
         seed=None,
         sparse=False,
+        lengths=None,
     ):
         super().__init__(workers=1, use_multiprocessing=False)
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.sparse = sparse
+        self.lengths = lengths
         self._rng = np.random.default_rng(seed)
-        self._order = self._new_order()
+        self._batches = self._new_batches()
 
-    def _new_order(self):
+    @property
+    def variable_width(self):
+        """Whether batches differ in their second dimension (trimmed token ids)."""
+        return self.lengths is not None
+
+    def _new_batches(self):
         n = self.X.shape[0]
-        return self._rng.permutation(n) if self.shuffle else np.arange(n)
+        order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+        if self.lengths is not None:
+            bucket = self.batch_size * (BUCKET_BATCHES if self.shuffle else n)
+            order = np.concatenate([
+                part[np.argsort(self.lengths[part], kind="stable")]
+                for part in np.array_split(order, max(1, -(-n // bucket)))
+            ])
+        batches = [
+            order[start : start + self.batch_size]
+            for start in range(0, n, self.batch_size)
+        ]
+        if self.shuffle and self.lengths is not None:
+            batches = [batches[i] for i in self._rng.permutation(len(batches))]
+        return batches
+
+    def row_order(self):
+        """Row indices in the order the batches of this epoch visit them."""
+        return np.concatenate(self._batches)
+
+    def padded_positions(self):
+        """Token positions the network processes in one epoch, padding included."""
+        return sum(
+            len(rows) * max(int(self.lengths[rows].max(initial=0)), 1)
+            for rows in self._batches
+        )
 
     def __len__(self):
-        return math.ceil(self.X.shape[0] / self.batch_size)
+        return len(self._batches)
 
     def __getitem__(self, index):
-        rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
-        x = _batch_rows(self.X, rows, self.sparse)
+        rows = self._batches[index]
+        x = _batch_rows(self.X, rows, self.sparse, self.lengths)
         if self.y is None:
             return (x,)
         if self.sample_weight is None:
@@ -108,17 +157,18 @@ class ArrayBatches(keras.utils.PyDataset):
         return x, self.y[rows], self.sample_weight[rows]
 
     def on_epoch_end(self):
-        self._order = self._new_order()
+        self._batches = self._new_batches()
 
 
-def predict_in_batches(model, X, *, batch_size, sparse=False):
-    """Run ``model.predict_on_batch`` over ``X`` chunk by chunk, in order."""
+def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):
+    """Run ``model.predict_on_batch`` over ``X`` batch by batch; rows come back
+    in their original order (token ids are grouped by length and trimmed)."""
+    batches = ArrayBatches(X, batch_size=batch_size, sparse=sparse, lengths=lengths)
     outputs = [
-        keras.ops.convert_to_numpy(
-            model.predict_on_batch(
-                _batch_rows(X, slice(start, start + batch_size), sparse)
-            )
-        )
-        for start in range(0, X.shape[0], batch_size)
+        keras.ops.convert_to_numpy(model.predict_on_batch(batches[i][0]))
+        for i in range(len(batches))
     ]
-    return np.concatenate(outputs, axis=0).astype(np.float64)
+    order = batches.row_order()
+    result = np.empty((X.shape[0],) + outputs[0].shape[1:], dtype=np.float64)
+    result[order] = np.concatenate(outputs, axis=0)
+    return result

@@ -19,7 +19,7 @@ from sklearn.utils.validation import validate_data
 
 from ._architectures import build_recurrent
 from ._base import BaseTextNetwork
-from ._data import looks_like_raw_text
+from ._data import looks_like_raw_text, sequence_lengths
 from ._feedforward import layer_sizes
 
 
@@ -63,6 +63,9 @@ class RecurrentNetwork(BaseTextNetwork):
             return _check_token_ids(X, self._vocabulary_size, name)
         series = _as_series(X, self._n_channels, name)
         return ((series - self._series_mean) / self._series_scale).astype(np.float32)
+
+    def _sequence_lengths(self, X):
+        return sequence_lengths(X) if self._vocabulary_size is not None else None
 
     def _build_network(self, head, *, l2, seed):
         return build_recurrent(

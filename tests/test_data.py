@@ -1,0 +1,56 @@
+"""Mini-batching: every row once per epoch, length buckets, trimming, order."""
+
+import numpy as np
+
+from sknn_text._data import ArrayBatches, predict_in_batches, sequence_lengths
+
+
+def right_padded(n=1000, width=80, seed=0):
+    rng = np.random.RandomState(seed)
+    lengths = np.minimum(rng.geometric(1 / 15, size=n), width)
+    X = np.zeros((n, width), dtype=np.int32)
+    for row, length in enumerate(lengths):
+        X[row, :length] = rng.randint(2, 50, size=length)
+    return X, lengths
+
+
+def test_sequence_lengths():
+    X = np.array([[3, 4, 0, 0], [0, 0, 0, 0], [5, 0, 6, 0], [1, 2, 3, 4]])
+    assert sequence_lengths(X).tolist() == [2, 0, 3, 4]
+
+
+def test_length_buckets_cover_every_row_once_and_trim_padding():
+    X, lengths = right_padded()
+    y = np.arange(len(X))
+    batches = ArrayBatches(X, y, batch_size=32, shuffle=True, seed=0, lengths=lengths)
+    for _ in range(2):
+        seen = np.concatenate([batches[i][1] for i in range(len(batches))])
+        assert sorted(seen) == list(range(len(X)))
+        for i in range(len(batches)):
+            x, rows = batches[i]
+            assert x.shape[1] == max(lengths[rows].max(), 1)
+            np.testing.assert_array_equal(x, X[rows, : x.shape[1]])
+        batches.on_epoch_end()
+    assert batches.padded_positions() / lengths.sum() <= 1.3
+    assert X.size / lengths.sum() > 3  # what fixed-width batches would cost
+
+
+def test_shuffling_is_seeded_and_changes_every_epoch():
+    X, lengths = right_padded(200)
+    first = ArrayBatches(X, batch_size=16, shuffle=True, seed=3, lengths=lengths)
+    second = ArrayBatches(X, batch_size=16, shuffle=True, seed=3, lengths=lengths)
+    np.testing.assert_array_equal(first.row_order(), second.row_order())
+    before = first.row_order()
+    first.on_epoch_end()
+    assert not np.array_equal(before, first.row_order())
+
+
+def test_predict_in_batches_restores_row_order():
+    X, lengths = right_padded(300)
+
+    class RowSum:
+        def predict_on_batch(self, x):
+            return x.sum(axis=1, keepdims=True).astype(np.float32)
+
+    result = predict_in_batches(RowSum(), X, batch_size=64, lengths=lengths)
+    np.testing.assert_array_equal(result.ravel(), X.sum(axis=1))
