@@ -51,4 +51,5 @@ def as_keras_data(batches):
             yield batches[index]
         batches.on_epoch_end()
 
-    return tf.data.Dataset.from_generator(generate, output_signature=signature).prefetch(2)
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
+    return dataset.apply(tf.data.experimental.assert_cardinality(len(batches))).prefetch(2)
