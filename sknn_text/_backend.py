@@ -8,8 +8,31 @@ widths reach TensorFlow through a ``tf.data`` pipeline whose signature leaves th
 time axis open (Keras would otherwise fix it from the first batches it sees).
 """
 
+import logging
+
 import keras
 import numpy as np
+
+
+class _PerModelTracingFilter(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning about Keras steps.
+
+    TensorFlow counts traces per *code object*, and every Keras model's train and
+    predict steps share one, so fitting many small models (a grid search, a
+    cross-validation) reads as one function retracing. A fitted model of ours
+    traces its predict step at most twice whatever the batch shapes
+    (tests/test_tracing.py checks it).
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not (
+            "triggered tf.function retracing" in message
+            and "<function TensorFlowTrainer." in message
+        )
+
+
+logging.getLogger("tensorflow").addFilter(_PerModelTracingFilter())
 
 
 def sparse_batches_supported():

@@ -1,0 +1,48 @@
+"""Graph tracing stays bounded per model: no retrace storm in fit, predict or a grid search."""
+
+import logging
+
+import keras
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer
+
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="tf.function tracing counts"
+)
+TEXTS = [f"{'good great fine' if i % 2 else 'bad poor dull'} film number {i} " * (1 + i % 7)
+         for i in range(120)]
+LABELS = np.array(["pos" if i % 2 else "neg" for i in range(120)])
+
+
+@pytest.mark.parametrize(
+    "pipeline",
+    [
+        make_pipeline(TextTokenizer(), LSTMTextClassifier(units=4, embedding_dim=4, epochs=3)),
+        make_pipeline(TfidfVectorizer(), MLPTextClassifier(hidden_layer_sizes=(4,), epochs=3)),
+    ],
+    ids=["lstm-tokens", "mlp-sparse"],
+)
+def test_predict_function_is_traced_at_most_twice(pipeline):
+    pipeline.fit(TEXTS, LABELS)
+    model = pipeline[-1].model_
+    for n in (1, 2, 3, 5, 7, 1, 60, 120, 1):
+        pipeline.predict(TEXTS[:n])
+    assert model.predict_function.experimental_get_tracing_count() <= 2
+
+
+def test_grid_search_logs_no_retracing_warning(caplog):
+    grid = GridSearchCV(
+        make_pipeline(TextTokenizer(), LSTMTextClassifier(units=4, embedding_dim=4, epochs=1)),
+        {"lstmtextclassifier__pooling": ["last", "max", "mean"]},
+        cv=3,
+    )
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        grid.fit(TEXTS, LABELS)
+        for n in (1, 2, 3, 1):
+            grid.predict(TEXTS[:n])
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
