@@ -70,6 +70,49 @@ class MaskedPooling1D(layers.Layer):
         return {**super().get_config(), "mode": self.mode}
 
 
+@keras.saving.register_keras_serializable(package="sknn_text")
+class AttentionPooling1D(layers.Layer):
+    """Attention-weighted sum over time steps that gives padding no weight.
+
+    Each step's output ``h_t`` gets a score ``v . tanh(W h_t + b)``; a softmax over
+    the real (unmasked) steps turns the scores into weights. A fully masked
+    sequence pools to zeros.
+    """
+
+    def __init__(self, units=64, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.seed = seed
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        seeds = _Seeds(self.seed)
+        self.hidden = layers.Dense(
+            self.units, activation="tanh", kernel_initializer=seeds.glorot()
+        )
+        self.score = layers.Dense(1, use_bias=False, kernel_initializer=seeds.glorot())
+        self.hidden.build(input_shape)
+        self.score.build((*input_shape[:-1], self.units))
+
+    def call(self, inputs, mask=None):
+        scores = ops.squeeze(self.score(self.hidden(inputs)), axis=-1)
+        if mask is not None:
+            scores = ops.where(mask, scores, -1e9)
+        weights = ops.softmax(scores, axis=1)
+        if mask is not None:
+            weights = weights * ops.cast(mask, weights.dtype)
+        return ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "seed": self.seed}
+
+
 def _output_layer(x, n_outputs, output_activation, l2, seeds):
     return layers.Dense(
         n_outputs,
@@ -179,8 +222,9 @@ def build_recurrent(
         Dropout rate on the input of every recurrent layer and before the output.
     recurrent_dropout : float, default=0.0
         Dropout on the recurrent state (disables cuDNN kernels on a GPU).
-    pooling : {"last", "mean", "max"}, default="last"
-        How the last recurrent layer's outputs become one vector.
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        How the last recurrent layer's outputs become one vector; "attention"
+        learns a weighted sum over the real (unmasked) steps.
     l2 : float, default=0.0
         L2 penalty factor of the output layer's kernel.
     output_activation : str, default="linear"
@@ -233,7 +277,9 @@ def build_recurrent(
             )(x)
         else:
             x = make_layer()(x)
-    if pooling != "last":
+    if pooling == "attention":
+        x = AttentionPooling1D(units[-1], seed=seeds(), name="attention_pooling")(x)
+    elif pooling != "last":
         x = MaskedPooling1D(pooling, name=f"{pooling}_pooling")(x)
     if dropout > 0:
         x = layers.Dropout(dropout, seed=seeds())(x)

@@ -29,9 +29,10 @@ recurrent_dropout : float, default=0.0
     Dropout on the recurrent state. Any value above 0 rules out the fast
     cuDNN kernels on a GPU.""",
     "pooling": """\
-pooling : {"last", "mean", "max"}, default="last"
+pooling : {"last", "mean", "max", "attention"}, default="last"
     How the sequence of outputs becomes one vector: the state at the last real
-    (non-padding) token, or the mean or max over the real tokens.""",
+    (non-padding) token, the mean or max over the real tokens, or a learned
+    attention-weighted sum over them.""",
     "dropout": """\
 dropout : float, default=$dropout
     Dropout rate, in [0, 1), $dropout_where.""",

@@ -33,7 +33,7 @@ class RecurrentNetwork(BaseTextNetwork):
         "units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "pooling": [StrOptions({"last", "mean", "max"})],
+        "pooling": [StrOptions({"last", "mean", "max", "attention"})],
     }
 
     def _validate_X(self, X, *, reset):

@@ -186,7 +186,7 @@ def test_token_ids_out_of_range(token_data):
         clf.fit(negative, y)
 
 
-@pytest.mark.parametrize("pooling", ["last", "mean", "max"])
+@pytest.mark.parametrize("pooling", ["last", "mean", "max", "attention"])
 def test_padding_does_not_change_predictions(pooling, token_data):
     X, y = token_data
     clf = small(LSTMTextClassifier, pooling=pooling, epochs=2).fit(X, y)
@@ -201,7 +201,7 @@ def test_padding_does_not_change_predictions(pooling, token_data):
 
 def test_empty_document_predicts_finite(token_data):
     X, y = token_data
-    for pooling in ("last", "mean", "max"):
+    for pooling in ("last", "mean", "max", "attention"):
         clf = small(GRUTextClassifier, pooling=pooling, epochs=1).fit(X, y)
         empty = np.zeros((2, X.shape[1]), dtype=X.dtype)
         assert np.all(np.isfinite(clf.predict_proba(empty)))
@@ -361,9 +361,10 @@ def test_predict_before_fit():
         LSTMTextClassifier().predict(np.ones((2, 3), dtype=int))
 
 
-def test_pickle_and_joblib_round_trip(tmp_path, token_data):
+@pytest.mark.parametrize("pooling", ["max", "attention"])
+def test_pickle_and_joblib_round_trip(tmp_path, token_data, pooling):
     X, y = token_data
-    clf = small(LSTMTextClassifier, pooling="max").fit(X, y)
+    clf = small(LSTMTextClassifier, pooling=pooling).fit(X, y)
     expected = clf.predict_proba(X)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(restored.predict_proba(X), expected)
