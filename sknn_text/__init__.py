@@ -1,36 +1,37 @@
-"""scikit-learn estimators that wrap Keras neural networks for text."""
+"""scikit-learn estimators that wrap Keras neural networks for text.
 
-from .classifiers import (
-    GRUTextClassifier,
-    LSTMTextClassifier,
-    MLPTextClassifier,
-    SimpleRNNTextClassifier,
-)
-from .preprocessing import TextTokenizer
-from .regressors import (
-    GRURegressor,
-    GRUTextRegressor,
-    LSTMRegressor,
-    LSTMTextRegressor,
-    MLPTextRegressor,
-    SimpleRNNRegressor,
-    SimpleRNNTextRegressor,
-)
+The public names load on first use, so that ``import sknn_text`` (and the
+``sknn-text`` command) start without importing Keras and TensorFlow.
+"""
+
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "GRURegressor",
-    "GRUTextClassifier",
-    "GRUTextRegressor",
-    "LSTMRegressor",
-    "LSTMTextClassifier",
-    "LSTMTextRegressor",
-    "MLPTextClassifier",
-    "MLPTextRegressor",
-    "SimpleRNNRegressor",
-    "SimpleRNNTextClassifier",
-    "SimpleRNNTextRegressor",
-    "TextTokenizer",
-    "__version__",
-]
+_EXPORTS = {
+    "GRURegressor": "regressors",
+    "GRUTextClassifier": "classifiers",
+    "GRUTextRegressor": "regressors",
+    "LSTMRegressor": "regressors",
+    "LSTMTextClassifier": "classifiers",
+    "LSTMTextRegressor": "regressors",
+    "MLPTextClassifier": "classifiers",
+    "MLPTextRegressor": "regressors",
+    "SimpleRNNRegressor": "regressors",
+    "SimpleRNNTextClassifier": "classifiers",
+    "SimpleRNNTextRegressor": "regressors",
+    "TextTokenizer": "preprocessing",
+}
+
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_EXPORTS})

@@ -152,6 +152,28 @@ class ComparisonDisplay:
         self.baseline = baseline
         self.metric = metric
 
+    @classmethod
+    def from_result(cls, result, *, metric=None, ax=None):
+        """Plot the fold scores of a :func:`sknn_text.compare.compare_models` result.
+
+        Parameters
+        ----------
+        result : ComparisonResult
+            The comparison to draw.
+        metric : str, default=None
+            Which metric; the result's primary metric when None.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+
+        Returns
+        -------
+        display : ComparisonDisplay
+            The drawn display.
+        """
+        metric = result.primary_metric if metric is None else metric
+        scores = {name: folds[metric] for name, folds in result.fold_scores.items()}
+        return cls(scores, baseline=result.baseline, metric=metric).plot(ax=ax)
+
     def plot(self, ax=None):
         """Draw one row per model: fold scores as dots, the mean as a bar.
 

@@ -41,3 +41,16 @@ def test_comparison_chart_marks_the_baseline():
     baseline_line = [line for line in display.ax_.lines if line.get_linestyle() == "--"]
     assert baseline_line and baseline_line[0].get_xdata()[0] == pytest.approx(0.77)
     assert display.ax_.get_xlabel() == "accuracy"
+
+
+def test_comparison_display_from_a_compare_result():
+    from sknn_text.compare import ComparisonResult
+
+    result = ComparisonResult(
+        task="classification", metrics=["accuracy"], table=[],
+        fold_scores={"lr": {"accuracy": [0.8, 0.7]}, "mlp": {"accuracy": [0.6, 0.9]}},
+        fit_times={}, baseline="lr", n_splits=2, n_samples=10,
+    )
+    display = ComparisonDisplay.from_result(result)
+    np.testing.assert_allclose([bar.get_width() for bar in display.ax_.patches], [0.75, 0.75])
+    assert display.ax_.get_xlabel() == "accuracy"

@@ -1,0 +1,18 @@
+"""Bundled text datasets and a loader for your own CSV/TSV files.
+
+The datasets are small enough to ship with the package, so the loaders need
+no network access. Each returns a :class:`~sklearn.utils.Bunch` with ``data``
+(a list of str), ``target``, ``target_names`` and ``DESCR``, like
+:mod:`sklearn.datasets`.
+"""
+
+from ._bundled import list_datasets, load_dataset, load_movie_sentences, load_sms_spam
+from ._csv import load_text_csv
+
+__all__ = [
+    "list_datasets",
+    "load_dataset",
+    "load_movie_sentences",
+    "load_sms_spam",
+    "load_text_csv",
+]

@@ -1,0 +1,211 @@
+"""The sknn-text command line, run in-process through main()."""
+
+import csv
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sknn_text.cli import main
+from sknn_text.datasets import load_movie_sentences
+
+
+@pytest.fixture(scope="module")
+def reviews_csv(tmp_path_factory):
+    """120 movie sentences in a CSV with extra columns and a 'sentiment' target."""
+    X, y = load_movie_sentences(return_X_y=True)
+    rows = list(range(0, 10662, 89))[:120]
+    path = tmp_path_factory.mktemp("cli") / "reviews.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "review", "sentiment", "score"])
+        for i in rows:
+            writer.writerow([i, X[i], y[i], 1.5 if y[i] == "pos" else -0.5 + i / 1e4])
+    return path
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_datasets_command(capsys):
+    status, out, err = run(capsys, "datasets")
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == ["movie_sentences", "sms_spam"]
+    assert "10,662" in lines[0] and "CC BY 4.0" in lines[0]
+
+
+def test_compare_on_a_csv(capsys, reviews_csv, tmp_path):
+    report = tmp_path / "report.json"
+    status, out, err = run(
+        capsys,
+        "compare",
+        "--csv", str(reviews_csv),
+        "--text-column", "review",
+        "--target-column", "sentiment",
+        "--models", "lr,mlp",
+        "--cv", "2",
+        "--epochs", "1",
+        "--output", str(report),
+    )  # fmt: skip
+    assert status == 0, err
+    table = out.splitlines()
+    assert table[0].startswith("| model") and "accuracy" in table[0]
+    assert [line.split("|")[1].strip() for line in table[2:4]] == ["lr", "mlp"]
+    assert "2-fold stratified cross-validation on 120 documents" in out
+    # progress: one line per (model, fold) on stderr, plus a header and a footer
+    progress = [line for line in err.splitlines() if line.startswith("[")]
+    assert [line[:5] for line in progress] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    assert "classification on reviews.csv: 120 documents" in err
+    assert f"wrote {report}" in err
+    assert "Traceback" not in err
+    data = json.loads(report.read_text())
+    assert [row["model"] for row in data["table"]] == ["lr", "mlp"]
+    assert data["n_splits"] == 2 and data["n_samples"] == 120
+    assert data["table"][1]["n_parameters"] > 0
+    assert 0 <= data["table"][1]["p_value"] <= 1
+
+
+def test_compare_quiet_regression_to_markdown_and_csv(capsys, reviews_csv, tmp_path):
+    common = [
+        "compare", "--csv", str(reviews_csv), "--text-column", "review",
+        "--target-column", "score", "--models", "lr", "--cv", "3", "--quiet",
+    ]  # fmt: skip
+    report = tmp_path / "report.md"
+    status, out, err = run(capsys, *common, "--output", str(report))
+    assert status == 0 and err == ""
+    assert "r2" in out.splitlines()[0]
+    assert "3-fold cross-validation on 120 documents" in out
+    assert report.read_text() == out
+    report = tmp_path / "report.csv"
+    status, out, err = run(capsys, *common, "--no-baseline", "--output", str(report))
+    assert status == 0 and err == ""
+    rows = list(csv.DictReader(report.open()))
+    assert [row["model"] for row in rows] == ["lr"] and "r2_mean" in rows[0]
+    assert "p-value" not in out
+
+
+def test_compare_max_samples_on_a_bundled_dataset(capsys):
+    status, out, err = run(
+        capsys, "compare", "--dataset", "sms_spam", "--models", "lr",
+        "--max-samples", "200", "--cv", "2",
+    )  # fmt: skip
+    assert status == 0
+    assert "200 documents" in out and "sms_spam: 200 documents" in err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["compare", "--dataset", "imdb"], "Unknown dataset 'imdb'"),
+        (["compare", "--models", "lr,bert", "--max-samples", "50"], "unknown model"),
+        (["compare", "--models", "lr,lr"], "lists a model twice"),
+        (["compare", "--cv", "1"], "argument --cv: must be at least 2"),
+        (["compare", "--cv", "many"], "argument --cv: expected an integer"),
+        (["compare", "--epochs", "0"], "argument --epochs: must be at least 1"),
+        (["compare", "--task", "ranking"], "argument --task: invalid choice"),
+        (["compare", "--output", "report.html"], "--output must end with .md"),
+        (
+            ["compare", "--dataset", "sms_spam", "--task", "regression"],
+            (
+                "--task regression needs a numeric target column; 'label' holds labels "
+                "such as 'ham'"
+            ),
+        ),
+        (["compare", "--csv", "no/such/file.csv"], "CSV file not found"),
+        (["compare", "--dataset", "sms_spam", "--csv", "x.csv"], "not allowed with"),
+        (["compare", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["train"], "invalid choice: 'train'"),
+        ([], "required: COMMAND"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("sknn-text: error: ")
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--text-column", "body"], "Text column 'body' not found.*'id', 'review'"),
+        (["--text-column", "review", "--target-column", "stars"], "'stars' not found"),
+        (["--text-column", "id", "--target-column", "sentiment"], "only numbers"),
+        (
+            ["--text-column", "review", "--target-column", "sentiment", "--cv", "70"],
+            "class '(neg|pos)' has only 6[01] document.*fewer than --cv 70",
+        ),
+        (
+            ["--text-column", "review", "--task", "regression"],
+            "Target column 'label' not found",
+        ),
+        (
+            [
+                "--text-column",
+                "review",
+                "--target-column",
+                "sentiment",
+                "--task",
+                "regression",
+            ],
+            "not numeric",
+        ),
+    ],
+)
+def test_bad_csv_arguments_exit_2(capsys, reviews_csv, extra, message):
+    status, _out, err = run(capsys, "compare", "--csv", str(reviews_csv), *extra)
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("sknn-text: error: ")
+    assert re.search(message, err), err
+
+
+def test_single_class_csv_exits_2(capsys, tmp_path):
+    path = tmp_path / "one.tsv"
+    path.write_text("text\tlabel\ngood film\tpos\nfine film\tpos\n")
+    status, _, err = run(capsys, "compare", "--csv", str(path), "--cv", "2")
+    assert status == 2
+    expected = "the target has a single class ('pos'); nothing to classify"
+    assert err == f"sknn-text: error: {expected}\n"
+
+
+def test_help_exits_0(capsys):
+    status, out, _ = run(capsys, "compare", "--help")
+    assert status == 0
+    assert "--dataset" in out and "--epochs" in out and "lstm" in out
+
+
+def test_python_dash_m():
+    completed = subprocess.run(
+        [sys.executable, "-m", "sknn_text", "compare", "--cv", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "sknn-text: error: argument --cv: must be at least 2" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_compare_draws_a_plot(capsys, reviews_csv, tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "comparison.png"
+    status, out, err = run(
+        capsys, "compare", "--csv", str(reviews_csv), "--text-column", "review",
+        "--target-column", "sentiment", "--models", "lr", "--cv", "2",
+        "--plot", str(png),
+    )
+    assert status == 0, err
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {png}" in err
+    status, _, err = run(capsys, "compare", "--plot", str(tmp_path / "chart.svg"))
+    assert status == 2 and err.count("\n") == 1 and "--plot must end with .png" in err

@@ -1,0 +1,30 @@
+"""Every example runs end to end in its quick mode (SKNN_TEXT_QUICK=1)."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("plot_*.py"))
+EXPECTED_OUTPUT = {
+    "plot_digits_mlp.py": "trainable parameters: 50,826",
+    "plot_sentiment_lstm.py": "tokenizer + LSTM: accuracy",
+    "plot_grid_search.py": "best:",
+    "plot_spam_mlp.py": "spam",
+    "plot_text_regression_gru.py": "R^2",
+}
+
+
+def test_every_example_has_an_expectation():
+    assert {path.name for path in EXAMPLES} == set(EXPECTED_OUTPUT)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_example_runs_quickly(path, monkeypatch, capsys):
+    monkeypatch.setenv("SKNN_TEXT_QUICK", "1")
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    except SystemExit as stop:  # an example whose data is absent stops cleanly
+        assert stop.code == 0
+        pytest.skip(capsys.readouterr().out.strip())
+    assert EXPECTED_OUTPUT[path.name] in capsys.readouterr().out
