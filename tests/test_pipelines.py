@@ -1,5 +1,6 @@
 """The estimators inside scikit-learn's tooling: Pipeline, CV, grid search."""
 
+import logging
 import pickle
 
 import numpy as np
@@ -110,9 +111,13 @@ def run_grid(texts, labels, n_jobs):
     return grid.fit(texts, labels)
 
 
-def test_grid_search_over_tokenizer_and_network_n_jobs_1_and_2(reviews):
+def test_grid_search_over_tokenizer_and_network_n_jobs_1_and_2(reviews, caplog):
     texts, labels, _ = reviews
-    sequential = run_grid(texts[:80], labels[:80], n_jobs=1)
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        sequential = run_grid(texts[:80], labels[:80], n_jobs=1)
+        for n in (1, 2, 3, 1):
+            sequential.predict(texts[:n])
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
     parallel = run_grid(texts[:80], labels[:80], n_jobs=2)
     assert len(sequential.cv_results_["params"]) == 4
     np.testing.assert_allclose(

@@ -1,12 +1,9 @@
-"""Graph tracing stays bounded per model: no retrace storm in fit, predict or a grid search."""
-
-import logging
+"""Graph tracing stays bounded per model (the grid-search log check is in test_pipelines)."""
 
 import keras
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer
@@ -34,15 +31,3 @@ def test_predict_function_is_traced_at_most_twice(pipeline):
         pipeline.predict(TEXTS[:n])
     assert model.predict_function.experimental_get_tracing_count() <= 2
 
-
-def test_grid_search_logs_no_retracing_warning(caplog):
-    grid = GridSearchCV(
-        make_pipeline(TextTokenizer(), LSTMTextClassifier(units=4, embedding_dim=4, epochs=1)),
-        {"lstmtextclassifier__pooling": ["last", "max", "mean"]},
-        cv=3,
-    )
-    with caplog.at_level(logging.WARNING, logger="tensorflow"):
-        grid.fit(TEXTS, LABELS)
-        for n in (1, 2, 3, 1):
-            grid.predict(TEXTS[:n])
-    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
