@@ -21,6 +21,7 @@ _EXPORTS = {
     "SimpleRNNTextClassifier": "classifiers",
     "SimpleRNNTextRegressor": "regressors",
     "TextTokenizer": "preprocessing",
+    "load": "_persistence",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

@@ -27,8 +27,14 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ._backend import as_keras_data
+from ._backend import (
+    as_keras_data,
+    out_of_memory_errors,
+    prepare_training,
+    release_kernel_cache,
+)
 from ._data import ArrayBatches, predict_in_batches
+from ._persistence import save as save_estimator
 
 _OPTIMIZERS = {
     "adam": keras.optimizers.Adam,
@@ -52,16 +58,44 @@ class OutputHead:
     metrics: list = field(default_factory=list)
 
 
-class _HistoryRecorder(keras.callbacks.Callback):
-    """Collect the logs of every completed epoch, also when training is interrupted."""
+class _EpochRecorder(keras.callbacks.Callback):
+    """Keep the logs (and optionally the weights) of every completed epoch.
 
-    def __init__(self):
+    ``completed`` is replaced in a single assignment at the end of an epoch, so an
+    interrupt (Ctrl-C) arriving at any moment finds logs and weights of the same
+    epochs: never half an epoch's metrics.
+
+    Parameters
+    ----------
+    keep_weights : bool
+        Also keep a copy of the weights at the end of the last completed epoch.
+    """
+
+    def __init__(self, keep_weights):
         super().__init__()
-        self.history = {}
+        self.keep_weights = keep_weights
+        self.completed = ((), None)
 
     def on_epoch_end(self, epoch, logs=None):
-        for name, value in (logs or {}).items():
-            self.history.setdefault(name, []).append(float(value))
+        record = {name: float(value) for name, value in (logs or {}).items()}
+        weights = self.model.get_weights() if self.keep_weights else None
+        self.completed = ((*self.completed[0], record), weights)
+
+    @property
+    def n_epochs(self):
+        return len(self.completed[0])
+
+    @property
+    def last_weights(self):
+        return self.completed[1]
+
+    @property
+    def history(self):
+        history = {}
+        for record in self.completed[0]:
+            for name, value in record.items():
+                history.setdefault(name, []).append(value)
+        return history
 
 
 class _NonFiniteLossGuard(keras.callbacks.Callback):
@@ -162,6 +196,7 @@ class BaseTextNetwork(BaseEstimator):
         reset = mode == "fresh"
         in_place = mode == "partial"
         with self._restore_state_on_error(self.model_ if in_place else None):
+            callbacks = self._user_callbacks()
             X = self._validate_X(X, reset=reset)
             y_encoded, head = self._encode_target(
                 y, reset=reset, classes=classes, incremental=incremental
@@ -183,6 +218,8 @@ class BaseTextNetwork(BaseEstimator):
                 batch_size=batch_size,
                 rng=rng,
                 validate=self.early_stopping and not incremental,
+                callbacks=callbacks,
+                new_model=not in_place,
             )
             previous = {} if reset else self.history_
             self.history_ = {
@@ -217,6 +254,16 @@ class BaseTextNetwork(BaseEstimator):
                     variable.assign(value)
             raise
 
+    def _user_callbacks(self):
+        callbacks = list(self.callbacks or [])
+        for position, callback in enumerate(callbacks):
+            if not isinstance(callback, keras.callbacks.Callback):
+                raise TypeError(
+                    f"callbacks[{position}] is a {type(callback).__name__}; callbacks "
+                    "must be a list of keras.callbacks.Callback instances."
+                )
+        return callbacks
+
     def _resolve_batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(_AUTO_BATCH_SIZE, n_samples)
@@ -243,7 +290,13 @@ class BaseTextNetwork(BaseEstimator):
             # mean batch loss; Keras's L2(l2) adds l2 * ||W||^2.
             l2 = self.alpha / (2.0 * batch_size)
             seed = int(rng.randint(np.iinfo(np.int32).max))
-            model = self._build_network(head, l2=l2, seed=seed)
+            try:
+                model = self._build_network(head, l2=l2, seed=seed)
+            except out_of_memory_errors() as error:
+                raise MemoryError(
+                    f"{type(self).__name__} ran out of memory creating the weights "
+                    f"of its network; make it smaller ({self._size_hint()})."
+                ) from error
         model.compile(
             optimizer=make_optimizer(self.optimizer, self.learning_rate),
             loss=head.loss,
@@ -253,8 +306,26 @@ class BaseTextNetwork(BaseEstimator):
         return model
 
     def _run_epochs(
-        self, model, X, y, weights, *, epochs, batch_size, rng, validate
+        self,
+        model,
+        X,
+        y,
+        weights,
+        *,
+        epochs,
+        batch_size,
+        rng,
+        validate,
+        callbacks,
+        new_model,
     ):
+        """Train ``model`` in place; return the logs of the completed epochs.
+
+        Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch stops
+        training with a warning and keeps the weights of the best validated epoch
+        (``early_stopping``) or of the last completed one; before that it
+        propagates. A NaN or infinite loss raises ``ValueError``.
+        """
         train_rows, val_rows = np.arange(X.shape[0]), None
         if validate:
             train_rows, val_rows = self._validation_split(y, rng)
@@ -278,41 +349,57 @@ class BaseTextNetwork(BaseEstimator):
                 sparse=self._sparse_batches(),
                 lengths=self._sequence_lengths(X[val_rows]),
             )
-        recorder, guard = _HistoryRecorder(), _NonFiniteLossGuard()
+        recorder = _EpochRecorder(keep_weights=not validate)
+        guard = _NonFiniteLossGuard()
         stopper = keras.callbacks.EarlyStopping(
             monitor="val_loss" if validate else "loss",
             min_delta=self.tol,
             patience=self.n_iter_no_change,
             restore_best_weights=validate,
         )
-        callbacks = [recorder, guard, stopper, *list(self.callbacks or [])]
         try:
+            prepare_training(model, train[0])
             model.fit(
                 as_keras_data(train),
                 validation_data=None if validation is None else as_keras_data(validation),
                 epochs=epochs,
                 shuffle=False,  # ArrayBatches shuffles with its own seeded generator
                 verbose=int(self.verbose),
-                callbacks=callbacks,
+                callbacks=[recorder, guard, stopper, *callbacks],
             )
         except KeyboardInterrupt:
-            if not recorder.history:
+            if not recorder.n_epochs or guard.failed_at_epoch is not None:
                 raise
-            warnings.warn(
-                f"Training interrupted after {len(recorder.history['loss'])} "
-                "completed epoch(s); keeping the "
-                + ("best validated weights." if validate else "last weights."),
-                UserWarning,
-                stacklevel=4,
-            )
             if validate and stopper.best_weights is not None:
                 model.set_weights(stopper.best_weights)
+                kept = f"the weights of the best epoch ({stopper.best_epoch + 1})"
+            elif recorder.last_weights is not None:
+                model.set_weights(recorder.last_weights)
+                kept = "the weights of the last completed epoch"
+            else:  # interrupted while the first epoch was being recorded
+                raise
+            warnings.warn(
+                f"Training was interrupted (KeyboardInterrupt) after "
+                f"{recorder.n_epochs} completed epoch(s); {type(self).__name__} "
+                f"keeps {kept} and is usable.",
+                UserWarning,
+                stacklevel=5,  # the caller of fit
+            )
+        finally:
+            # Repeated fits must not grow the process (see _backend). The kernels
+            # of a model trained in place (partial_fit) are reused: keep them.
+            train.release()
+            if validation is not None:
+                validation.release()
+            if new_model:
+                release_kernel_cache()
         if guard.failed_at_epoch is not None:
+            rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
             raise ValueError(
                 f"The training loss became NaN or infinite in epoch "
                 f"{guard.failed_at_epoch + 1}; training stopped and the estimator "
-                f"was left unchanged. Try a lower learning_rate (now "
-                f"{self.learning_rate}) or scale the inputs."
+                f"was left unchanged. Try a lower learning_rate (now {rate:g}) or "
+                "scale the inputs."
             )
         return recorder.history
 
@@ -344,6 +431,47 @@ class BaseTextNetwork(BaseEstimator):
     def _sample_weight_from_classes(self, y):
         return None
 
+    # ---------------------------------------------------------- persistence
+    def save(self, path):
+        """Save the estimator to a file that loads without running any code.
+
+        ``pickle`` and ``joblib`` work too, but loading a pickle executes
+        whatever code the file asks for, so only trusted pickles are safe to
+        load. The file written here holds JSON (the parameters and fitted
+        attributes) and the network in Keras's ``.keras`` format;
+        :func:`sknn_text.load` reads it back without executing code from it.
+
+        Parameters
+        ----------
+        path : str, path-like or writable binary file object
+            Where to write the file (a zip archive).
+
+        Raises
+        ------
+        ValueError
+            If a parameter cannot be stored as data, such as a list of Keras
+            callbacks: set it to a plain value with ``set_params`` first.
+            Optimizer instances are stored by their Keras config.
+
+        See Also
+        --------
+        sknn_text.load : Load the file.
+
+        Examples
+        --------
+        >>> import numpy as np, sknn_text
+        >>> X = np.array([[0.0, 1.0], [1.0, 0.0]] * 10)
+        >>> clf = sknn_text.MLPTextClassifier((4,), epochs=2, random_state=0)
+        >>> clf = clf.fit(X, [0, 1] * 10)
+        >>> import io
+        >>> buffer = io.BytesIO()
+        >>> clf.save(buffer)
+        >>> loaded = sknn_text.load(buffer)
+        >>> bool((loaded.predict_proba(X) == clf.predict_proba(X)).all())
+        True
+        """
+        save_estimator(self, path)
+
     # -------------------------------------------------------------- predict
     def _forward(self, X):
         """Network outputs (float64) for ``X``, batch by batch."""
@@ -360,6 +488,10 @@ class BaseTextNetwork(BaseEstimator):
     def _sparse_batches(self):
         """Whether the network takes sparse mini-batches (fixed in ``fit``)."""
         return False
+
+    def _size_hint(self):
+        """What sets the size of the network, for an out-of-memory message."""
+        return "fewer or smaller layers"
 
     def _sequence_lengths(self, X):
         """Per-row lengths of right-padded token ids, or None for other input."""

@@ -5,15 +5,19 @@
 * multilabel indicator ``y`` (2-D 0/1): one sigmoid unit per label.
 """
 
+import math
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils import column_or_1d
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._base import OutputHead
 
 _MULTILABEL = "multilabel-indicator"
+CLASS_WEIGHT_CONSTRAINT = [dict, StrOptions({"balanced"}), None]
 
 
 class NetworkClassifierMixin(ClassifierMixin):
@@ -49,6 +53,13 @@ class NetworkClassifierMixin(ClassifierMixin):
     @staticmethod
     def _check_labels(y):
         y = np.asarray(y) if not hasattr(y, "iloc") else y.to_numpy()
+        if y.ndim > 2 or y.ndim == 0:
+            raise ValueError(
+                "y must be 1-D (class labels) or 2-D (a multilabel indicator "
+                f"matrix), got an array of shape {y.shape}."
+            )
+        if y.dtype.kind == "O":
+            _check_object_labels(y)
         if y.ndim == 2 and y.shape[1] > 1:
             if type_of_target(y) != _MULTILABEL:
                 raise ValueError(
@@ -191,3 +202,22 @@ class NetworkClassifierMixin(ClassifierMixin):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _check_object_labels(y):
+    """Missing or mixed-type labels, named by row, before NumPy sorts them."""
+    kinds = {}
+    for row, label in enumerate(y.ravel()):
+        if label is None or (isinstance(label, float) and math.isnan(label)):
+            raise ValueError(
+                f"y contains a missing label ({label!r}) at row {row}; drop or fill "
+                "missing labels before fitting."
+            )
+        kind = "str" if isinstance(label, str) else "number"
+        kinds.setdefault(kind, (row, label))
+    if len(kinds) > 1:
+        (row_a, a), (row_b, b) = kinds.values()
+        raise TypeError(
+            f"y mixes strings and numbers as labels (e.g. {a!r} at row {row_a} and "
+            f"{b!r} at row {row_b}); use one type for every label."
+        )

@@ -17,6 +17,7 @@ reproducible without any global random state.
 import keras
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
 
 from ._backend import to_backend_sparse
 
@@ -26,19 +27,72 @@ BUCKET_BATCHES = 50
 
 
 def looks_like_raw_text(X):
-    """Whether ``X`` is a string or a 1-D collection of strings (raw documents)."""
+    """Whether ``X`` is a string or a 1-D collection holding strings (raw documents).
+
+    A 1-D collection counts as raw text if any element is a string, so that
+    documents with a missing first entry still get the raw-text hint.
+    """
     if isinstance(X, (str, bytes)):
         return True
     if hasattr(X, "dtype") and getattr(X, "ndim", 0) >= 1:
         if X.dtype.kind in "US":
             return True
-        if X.dtype.kind != "O" or X.size == 0:
+        if X.dtype.kind != "O" or X.size == 0 or X.ndim > 1:
             return False
-        first = np.asarray(X).ravel()[0]
-        return isinstance(first, (str, bytes))
-    if isinstance(X, (list, tuple)) and len(X) > 0:
-        return isinstance(X[0], (str, bytes))
+        return any(isinstance(value, (str, bytes)) for value in np.asarray(X))
+    if isinstance(X, (list, tuple)):
+        return any(isinstance(value, (str, bytes)) for value in X)
     return False
+
+
+def ndim_of(value):
+    """Number of dimensions of an array-like, or None if it has no regular shape."""
+    if hasattr(value, "ndim"):
+        return value.ndim
+    try:
+        return np.asarray(value).ndim
+    except (TypeError, ValueError):  # ragged nested lists
+        return None
+
+
+def _first_non_numeric(X):
+    """``(value, row, column)`` of the first cell of ``X`` that is not a number."""
+    try:
+        cells = np.asarray(X, dtype=object)
+    except (TypeError, ValueError):  # ragged nested lists
+        return None
+    if cells.ndim != 2:
+        return None
+    columns = list(X.columns) if hasattr(X, "columns") else range(cells.shape[1])
+    for (row, column), value in np.ndenumerate(cells):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return value, row, columns[column]
+    return None
+
+
+def validate_numeric(estimator, X, **kwargs):
+    """``sklearn.utils.validation.validate_data`` on ``X`` only, with errors that
+    name the offending cell when ``X`` holds something other than numbers."""
+    if X is None:
+        raise ValueError(
+            f"{type(estimator).__name__} needs X as an array-like or sparse matrix; "
+            "got None."
+        )
+    try:
+        return validate_data(estimator, X, **kwargs)
+    except (TypeError, ValueError) as error:
+        if sp.issparse(X) or hasattr(X, "dtype") and X.dtype.kind not in "OUS":
+            raise
+        cell = _first_non_numeric(X)
+        if cell is None:
+            raise
+        value, row, column = cell
+        raise type(error)(
+            f"X must be numeric, but the value {value!r} at row {row}, column "
+            f"{column!r} is not a number ({error})."
+        ) from error
 
 
 def sequence_lengths(token_ids):
@@ -158,6 +212,16 @@ class ArrayBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self):
         self._batches = self._new_batches()
+
+    def release(self):
+        """Drop the arrays once training is over.
+
+        On TensorFlow, ``tf.data`` keeps the Python callbacks of a generator
+        dataset, and through them this object, for the life of the process;
+        releasing the arrays keeps that to a few small objects per fit.
+        """
+        self.X = self.y = self.sample_weight = self.lengths = None
+        self._batches = []
 
 
 def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):

@@ -5,12 +5,11 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
 
 from ._architectures import _ACTIVATIONS, build_mlp
 from ._backend import sparse_batches_supported
 from ._base import BaseTextNetwork
-from ._data import looks_like_raw_text
+from ._data import looks_like_raw_text, ndim_of, validate_numeric
 
 
 def layer_sizes(value, name, *, allow_empty):
@@ -36,14 +35,20 @@ class FeedForwardNetwork(BaseTextNetwork):
     }
 
     def _validate_X(self, X, *, reset):
+        name = type(self).__name__
         if looks_like_raw_text(X):
-            name = type(self).__name__
             raise TypeError(
                 f"{name} expects numeric features, such as a TF-IDF matrix, but got "
                 "raw text documents. Put a vectorizer in front of it: "
                 f"make_pipeline(TfidfVectorizer(), {name}())."
             )
-        X = validate_data(
+        if not sp.issparse(X) and ndim_of(X) == 3:
+            raise ValueError(
+                f"{name} expects a 2-D matrix of features, but X is 3-D with shape "
+                f"{np.asarray(X).shape}. Flatten each sample, or use a recurrent "
+                "estimator for sequences."
+            )
+        X = validate_numeric(
             self,
             X,
             reset=reset,
@@ -53,6 +58,12 @@ class FeedForwardNetwork(BaseTextNetwork):
         if reset:
             self._sparse_input = sp.issparse(X) and sparse_batches_supported()
         return X
+
+    def _size_hint(self):
+        return (
+            f"{self.n_features_in_} input features, "
+            f"hidden_layer_sizes={self.hidden_layer_sizes!r}"
+        )
 
     def _sparse_batches(self):
         return self._sparse_input

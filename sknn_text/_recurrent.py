@@ -15,11 +15,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
 
 from ._architectures import build_recurrent
 from ._base import BaseTextNetwork
-from ._data import looks_like_raw_text, sequence_lengths
+from ._data import looks_like_raw_text, sequence_lengths, validate_numeric
 from ._feedforward import layer_sizes
 
 
@@ -44,7 +43,7 @@ class RecurrentNetwork(BaseTextNetwork):
                 "documents. Put a TextTokenizer in front of it: "
                 f"make_pipeline(TextTokenizer(), {name}())."
             )
-        X = validate_data(self, X, reset=reset, dtype="numeric", allow_nd=True)
+        X = validate_numeric(self, X, reset=reset, dtype="numeric", allow_nd=True)
         if X.ndim > 3:
             raise ValueError(
                 f"{name} expects a 2-D or 3-D array, got {X.ndim} dimensions."
@@ -56,13 +55,22 @@ class RecurrentNetwork(BaseTextNetwork):
             if not tokens:
                 self._n_channels = X.shape[2] if X.ndim == 3 else 1
                 series = _as_series(X, self._n_channels, name)
-                self._series_mean = series.mean(axis=(0, 1))
-                scale = series.std(axis=(0, 1))
+                # Accumulate in float64: squares of large float32 values overflow.
+                self._series_mean = series.mean(axis=(0, 1), dtype=np.float64)
+                scale = series.std(axis=(0, 1), dtype=np.float64)
                 self._series_scale = np.where(scale > 0, scale, 1.0)
         if self._vocabulary_size is not None:
             return _check_token_ids(X, self._vocabulary_size, name)
         series = _as_series(X, self._n_channels, name)
         return ((series - self._series_mean) / self._series_scale).astype(np.float32)
+
+    def _size_hint(self):
+        if self._vocabulary_size is None:
+            return f"units={self.units!r}"
+        return (
+            f"the embedding has {self._vocabulary_size} token ids (the largest id in "
+            f"X + 1) times embedding_dim={self.embedding_dim} weights"
+        )
 
     def _sequence_lengths(self, X):
         return sequence_lengths(X) if self._vocabulary_size is not None else None
@@ -85,6 +93,10 @@ class RecurrentNetwork(BaseTextNetwork):
         )
 
 
+#: Token ids are fed to the network as int32.
+MAX_TOKEN_ID = np.iinfo(np.int32).max - 1
+
+
 def _vocabulary_size(X):
     if X.size and X.min() < 0:
         row = int(np.argwhere(X < 0)[0, 0])
@@ -92,7 +104,15 @@ def _vocabulary_size(X):
             f"X contains the negative token id {int(X.min())} (row {row}); token ids "
             "must be >= 0, with 0 meaning padding."
         )
-    return max(int(X.max(initial=0)) + 1, 2)
+    largest = int(X.max(initial=0))
+    if largest > MAX_TOKEN_ID:
+        row = int(np.argwhere(X == X.max())[0, 0])
+        raise ValueError(
+            f"X contains the token id {largest} (row {row}); token ids must be at "
+            f"most {MAX_TOKEN_ID}. Number the tokens from 2 upwards, as "
+            "TextTokenizer does."
+        )
+    return max(largest + 1, 2)
 
 
 def _check_token_ids(X, vocabulary_size, name):

@@ -9,17 +9,18 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils import check_array
 
 from ._base import OutputHead
+from ._data import ndim_of
 
 
 class NetworkRegressorMixin(RegressorMixin):
     """Target handling shared by every sknn_text regressor."""
 
     def _encode_target(self, y, *, reset, classes=None, incremental=False):
-        y = check_array(
-            y, ensure_2d=False, dtype=np.float64, input_name="y", ensure_min_samples=1
-        )
-        if y.ndim > 2:
-            raise ValueError(f"y must be 1-D or 2-D, got an array of shape {y.shape}.")
+        if (ndim_of(y) or 0) > 2:
+            raise ValueError(
+                f"y must be 1-D or 2-D, got an array of shape {np.asarray(y).shape}."
+            )
+        y = _check_numeric_target(y)
         columns = y.reshape(-1, 1) if y.ndim == 1 else y
         if reset:
             self._target_is_1d = y.ndim == 1
@@ -78,3 +79,23 @@ class NetworkRegressorMixin(RegressorMixin):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _check_numeric_target(y):
+    """``y`` as float64, with an error naming the first non-numeric value."""
+    try:
+        return check_array(
+            y, ensure_2d=False, dtype=np.float64, input_name="y", ensure_min_samples=1
+        )
+    except (TypeError, ValueError) as error:
+        values = np.asarray(y, dtype=object)
+        for position, value in np.ndenumerate(values):
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                row = position[0] if position else 0
+                raise ValueError(
+                    f"A regressor needs a numeric target, but y holds {value!r} at "
+                    f"row {row}."
+                ) from error
+        raise

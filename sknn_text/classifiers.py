@@ -3,7 +3,7 @@
 Every class is named ``<Architecture>TextClassifier``.
 """
 
-from ._classifier import NetworkClassifierMixin
+from ._classifier import CLASS_WEIGHT_CONSTRAINT, NetworkClassifierMixin
 from ._docs import (
     CLASSES_ATTRIBUTE,
     FITTED_ATTRIBUTES,
@@ -50,6 +50,11 @@ class MLPTextClassifier(NetworkClassifierMixin, FeedForwardNetwork):
         """,
     )
 
+    _parameter_constraints: dict = {
+        **FeedForwardNetwork._parameter_constraints,
+        "class_weight": CLASS_WEIGHT_CONSTRAINT,
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -92,6 +97,11 @@ class MLPTextClassifier(NetworkClassifierMixin, FeedForwardNetwork):
 
 class RecurrentTextClassifier(NetworkClassifierMixin, RecurrentNetwork):
     """Shared constructor of the recurrent classifiers; use a concrete subclass."""
+
+    _parameter_constraints: dict = {
+        **RecurrentNetwork._parameter_constraints,
+        "class_weight": CLASS_WEIGHT_CONSTRAINT,
+    }
 
     def __init__(
         self,

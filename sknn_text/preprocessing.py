@@ -1,5 +1,7 @@
 """Text preprocessing transformers: raw documents to padded token-id sequences."""
 
+import math
+import re
 from collections import Counter
 from numbers import Integral, Real
 
@@ -14,6 +16,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._persistence import save as save_estimator
+
 __all__ = ["TextTokenizer"]
 
 PADDING_ID = 0
@@ -21,6 +25,15 @@ OOV_ID = 1
 PADDING_TOKEN = ""
 OOV_TOKEN = "[UNK]"
 MAX_AUTO_SEQUENCE_LENGTH = 500
+
+
+def _is_missing(value):
+    """Whether ``value`` is a missing-value marker: None, NaN, pandas NA or NaT."""
+    if value is None:
+        return True
+    if isinstance(value, Real) and not isinstance(value, Integral):
+        return math.isnan(value)
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def check_documents(raw_documents):
@@ -52,7 +65,7 @@ def check_documents(raw_documents):
     for position, document in enumerate(documents):
         if isinstance(document, str):
             continue
-        if document is None or (isinstance(document, float) and np.isnan(document)):
+        if _is_missing(document):
             raise ValueError(
                 f"Document {position} is missing ({document!r}); fill or drop "
                 "missing texts before tokenizing."
@@ -206,6 +219,27 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             tokenizer=self.tokenizer,
         ).build_analyzer()
 
+    def _check_analyzer_parameters(self):
+        """Errors that CountVectorizer would raise late or without the name."""
+        low, high = (tuple(self.ngram_range) + (None, None))[:2]
+        if (
+            len(self.ngram_range) != 2
+            or not all(isinstance(n, Integral) for n in self.ngram_range)
+            or not 1 <= low <= high
+        ):
+            raise ValueError(
+                "ngram_range must be a tuple (min_n, max_n) of ints with "
+                f"1 <= min_n <= max_n, got {self.ngram_range!r}."
+            )
+        if self.analyzer == "word" and self.tokenizer is None:
+            try:
+                re.compile(self.token_pattern)
+            except re.error as error:
+                raise ValueError(
+                    f"token_pattern={self.token_pattern!r} is not a valid regular "
+                    f"expression: {error}."
+                ) from None
+
     def _window(self, tokens, length):
         return tokens[:length] if self.truncating == "post" else tokens[-length:]
 
@@ -226,6 +260,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             The fitted tokenizer.
         """
         documents = check_documents(raw_documents)
+        self._check_analyzer_parameters()
         analyze = self.build_analyzer()
         tokenized = [analyze(document) for document in documents]
         length = self.sequence_length
@@ -314,10 +349,27 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 f"and dtype {X.dtype}."
             )
         if X.size and (X.min() < 0 or X.max() >= len(vocabulary)):
+            row, column = np.argwhere((X < 0) | (X >= len(vocabulary)))[0]
             raise ValueError(
-                f"X contains token ids outside [0, {len(vocabulary) - 1}]."
+                f"X contains the token id {X[row, column]} (row {row}, column "
+                f"{column}), outside [0, {len(vocabulary) - 1}]."
             )
         return [vocabulary[row[row != PADDING_ID]] for row in X]
+
+    def save(self, path):
+        """Save the tokenizer to a file that loads without running any code.
+
+        The file holds JSON only (parameters and vocabulary), unlike a pickle,
+        whose loading can execute code. Read it with :func:`sknn_text.load`.
+        Callable parameters (``tokenizer``, ``preprocessor``, a callable
+        ``analyzer`` or ``strip_accents``) cannot be saved this way.
+
+        Parameters
+        ----------
+        path : str, path-like or writable binary file object
+            Where to write the file (a zip archive).
+        """
+        save_estimator(self, path)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
