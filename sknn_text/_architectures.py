@@ -98,9 +98,12 @@ class AttentionPooling1D(layers.Layer):
         scores = ops.squeeze(self.score(self.hidden(inputs)), axis=-1)
         if mask is not None:
             scores = ops.where(mask, scores, -1e9)
-        weights = ops.softmax(scores, axis=1)
+        # A softmax written out, so that a one-step batch does not make Keras warn
+        # about a softmax over an axis of size 1; masked steps weigh exactly 0.
+        weights = ops.exp(scores - ops.max(scores, axis=1, keepdims=True))
         if mask is not None:
             weights = weights * ops.cast(mask, weights.dtype)
+        weights = weights / ops.maximum(ops.sum(weights, axis=1, keepdims=True), 1e-9)
         return ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
 
     def compute_mask(self, inputs, mask=None):
