@@ -13,12 +13,11 @@ Set ``SKNN_TEXT_QUICK=1`` for a few-second smoke run.
 # %%
 import os
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sknn_text import LSTMTextClassifier, TextTokenizer
+from sknn_text.compare import make_baseline
 from sknn_text.datasets import load_movie_sentences
 
 QUICK = os.environ.get("SKNN_TEXT_QUICK") == "1"
@@ -31,10 +30,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 )
 
 # %%
-baseline = make_pipeline(
-    TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
-    LogisticRegression(C=10, max_iter=2000),
-)
+baseline = make_baseline("classification")  # TF-IDF 1-2-grams + LogisticRegression(C=10)
 lstm = make_pipeline(
     TextTokenizer(max_tokens=20_000, sequence_length=40),
     LSTMTextClassifier(

@@ -16,12 +16,11 @@ import os
 import sys
 from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sknn_text import GRURegressor, TextTokenizer
+from sknn_text.compare import make_baseline
 from sknn_text.datasets import load_text_csv
 
 QUICK = os.environ.get("SKNN_TEXT_QUICK") == "1"
@@ -41,7 +40,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 )
 
 # %%
-ridge = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), Ridge())
+ridge = make_baseline("regression")  # TF-IDF 1-2-grams + Ridge(alpha=1)
 gru = make_pipeline(
     TextTokenizer(max_tokens=20_000, sequence_length=300),
     GRURegressor(

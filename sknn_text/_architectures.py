@@ -126,6 +126,17 @@ def _output_layer(x, n_outputs, output_activation, l2, seeds):
     )(x)
 
 
+def _recurrent_layer(layer_class, n_units, seeds, **settings):
+    """One recurrent layer with its own seeded initializers and dropout seed."""
+    return layer_class(
+        n_units,
+        kernel_initializer=seeds.glorot(),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
+        seed=seeds(),
+        **settings,
+    )
+
+
 def build_mlp(
     n_features,
     n_outputs,
@@ -261,25 +272,18 @@ def build_recurrent(
     for depth, n_units in enumerate(units):
         if dropout > 0:
             x = layers.Dropout(dropout, seed=seeds())(x)
-        last = depth == len(units) - 1
-
-        def make_layer(go_backwards=False):
-            return layer_class(
-                n_units,
-                return_sequences=not (last and pooling == "last"),
-                go_backwards=go_backwards,
-                recurrent_dropout=recurrent_dropout,
-                kernel_initializer=seeds.glorot(),
-                recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
-                seed=seeds(),
-            )
-
+        settings = {
+            "return_sequences": not (depth == len(units) - 1 and pooling == "last"),
+            "recurrent_dropout": recurrent_dropout,
+        }
+        forward = _recurrent_layer(layer_class, n_units, seeds, **settings)
         if bidirectional:
-            x = layers.Bidirectional(
-                make_layer(), backward_layer=make_layer(go_backwards=True)
-            )(x)
+            backward = _recurrent_layer(
+                layer_class, n_units, seeds, go_backwards=True, **settings
+            )
+            x = layers.Bidirectional(forward, backward_layer=backward)(x)
         else:
-            x = make_layer()(x)
+            x = forward(x)
     if pooling == "attention":
         x = AttentionPooling1D(units[-1], seed=seeds(), name="attention_pooling")(x)
     elif pooling != "last":

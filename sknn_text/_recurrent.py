@@ -116,12 +116,11 @@ def _vocabulary_size(X):
 
 
 def _check_token_ids(X, vocabulary_size, name):
-    if X.dtype.kind not in "iu":
-        if not np.all(np.mod(X, 1) == 0):
-            raise ValueError(
-                f"{name} was fitted on integer token ids; X contains non-integer "
-                "values."
-            )
+    if X.dtype.kind not in "iu" and not np.all(np.mod(X, 1) == 0):
+        raise ValueError(
+            f"{name} was fitted on integer token ids; X contains non-integer "
+            "values."
+        )
     if X.ndim != 2:
         raise ValueError(f"{name} was fitted on 2-D token ids; X has {X.ndim} dims.")
     if X.size and (X.min() < 0 or X.max() >= vocabulary_size):

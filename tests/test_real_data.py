@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer
+from sknn_text.compare import make_baseline
 
 SHARED = Path(
     os.environ.get(
@@ -46,7 +46,7 @@ def rt_split():
 @pytest.fixture(scope="module")
 def baseline_accuracy(rt_split):
     X_train, X_test, y_train, y_test = rt_split
-    baseline = make_pipeline(tfidf(), LogisticRegression(C=10, max_iter=2000))
+    baseline = make_baseline("classification")
     return baseline.fit(X_train, y_train).score(X_test, y_test)
 
 
