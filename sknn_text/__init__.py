@@ -9,6 +9,10 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "CNNTextClassifier": "classifiers",
+    "CNNTextRegressor": "regressors",
+    "FastTextClassifier": "classifiers",
+    "FastTextRegressor": "regressors",
     "GRURegressor": "regressors",
     "GRUTextClassifier": "classifiers",
     "GRUTextRegressor": "regressors",
@@ -21,7 +25,11 @@ _EXPORTS = {
     "SimpleRNNTextClassifier": "classifiers",
     "SimpleRNNTextRegressor": "regressors",
     "TextTokenizer": "preprocessing",
+    "TransformerTextClassifier": "classifiers",
+    "TransformerTextRegressor": "regressors",
+    "WordVectors": "embeddings",
     "load": "_persistence",
+    "load_word_vectors": "embeddings",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

@@ -6,10 +6,19 @@ dropout layer receives an explicit seed drawn from ``seed`` so that a model is
 reproducible without touching Keras's global random state.
 """
 
-import itertools
-
 import keras
-from keras import layers, ops
+from keras import layers
+
+from ._layers import (
+    AttentionPooling1D,
+    Float64Dense,
+    MaskedPooling1D,
+    PaddingMask,
+    PositionEmbedding,
+    Seeds,
+    TransformerEncoderBlock,
+    ZeroPadding,
+)
 
 _ACTIVATIONS = {
     "identity": "linear",
@@ -21,103 +30,8 @@ _ACTIVATIONS = {
 _CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
 
-class _Seeds:
-    """Hand out distinct integer seeds derived from one base seed (or ``None``)."""
-
-    def __init__(self, seed):
-        self._counter = None if seed is None else itertools.count(int(seed))
-
-    def __call__(self):
-        return None if self._counter is None else next(self._counter) % (2**31 - 1)
-
-    def glorot(self):
-        return keras.initializers.GlorotUniform(seed=self())
-
-
-@keras.saving.register_keras_serializable(package="sknn_text")
-class MaskedPooling1D(layers.Layer):
-    """Mean or max over time steps that ignores padded (masked) positions.
-
-    A sequence whose every position is masked (an empty document) pools to zeros
-    instead of NaN or ``-inf``.
-    """
-
-    def __init__(self, mode="mean", **kwargs):
-        super().__init__(**kwargs)
-        if mode not in ("mean", "max"):
-            raise ValueError(f"mode must be 'mean' or 'max', got {mode!r}")
-        self.mode = mode
-        self.supports_masking = True
-
-    def call(self, inputs, mask=None):
-        if mask is None:
-            mask = ops.ones(ops.shape(inputs)[:2], dtype="bool")
-        weights = ops.expand_dims(ops.cast(mask, inputs.dtype), axis=-1)
-        count = ops.sum(weights, axis=1)
-        if self.mode == "mean":
-            return ops.sum(inputs * weights, axis=1) / ops.maximum(count, 1.0)
-        lowest = ops.min(inputs) - 1.0
-        masked = ops.where(weights > 0, inputs, lowest)
-        return ops.where(count > 0, ops.max(masked, axis=1), 0.0)
-
-    def compute_mask(self, inputs, mask=None):
-        return None
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], input_shape[2])
-
-    def get_config(self):
-        return {**super().get_config(), "mode": self.mode}
-
-
-@keras.saving.register_keras_serializable(package="sknn_text")
-class AttentionPooling1D(layers.Layer):
-    """Attention-weighted sum over time steps that gives padding no weight.
-
-    Each step's output ``h_t`` gets a score ``v . tanh(W h_t + b)``; a softmax over
-    the real (unmasked) steps turns the scores into weights. A fully masked
-    sequence pools to zeros.
-    """
-
-    def __init__(self, units=64, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
-        self.seed = seed
-        self.supports_masking = True
-
-    def build(self, input_shape):
-        seeds = _Seeds(self.seed)
-        self.hidden = layers.Dense(
-            self.units, activation="tanh", kernel_initializer=seeds.glorot()
-        )
-        self.score = layers.Dense(1, use_bias=False, kernel_initializer=seeds.glorot())
-        self.hidden.build(input_shape)
-        self.score.build((*input_shape[:-1], self.units))
-
-    def call(self, inputs, mask=None):
-        scores = ops.squeeze(self.score(self.hidden(inputs)), axis=-1)
-        if mask is not None:
-            scores = ops.where(mask, scores, -1e9)
-        # A softmax written out, so that a one-step batch does not make Keras warn
-        # about a softmax over an axis of size 1; masked steps weigh exactly 0.
-        weights = ops.exp(scores - ops.max(scores, axis=1, keepdims=True))
-        if mask is not None:
-            weights = weights * ops.cast(mask, weights.dtype)
-        weights = weights / ops.maximum(ops.sum(weights, axis=1, keepdims=True), 1e-9)
-        return ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
-
-    def compute_mask(self, inputs, mask=None):
-        return None
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], input_shape[2])
-
-    def get_config(self):
-        return {**super().get_config(), "units": self.units, "seed": self.seed}
-
-
-def _output_layer(x, n_outputs, output_activation, l2, seeds):
-    return layers.Dense(
+def _output_layer(x, n_outputs, output_activation, l2, seeds, layer_class=layers.Dense):
+    return layer_class(
         n_outputs,
         activation=output_activation,
         kernel_initializer=seeds.glorot(),
@@ -135,6 +49,45 @@ def _recurrent_layer(layer_class, n_units, seeds, **settings):
         seed=seeds(),
         **settings,
     )
+
+
+def _sequence_input(vocabulary_size, n_channels, embedding_dim, seeds, embedding_weights):
+    """Input layer and first tensor of a sequence network.
+
+    Exactly one of ``vocabulary_size`` (token ids, embedded with
+    ``mask_zero=True`` so that id 0 is right-padding and masked downstream) and
+    ``n_channels`` (numeric sequences of that many features per step) is given.
+    ``embedding_weights``, an array of shape ``(vocabulary_size, dim)``, replaces
+    the random initial embeddings (set by :func:`_finish`, not stored in the
+    model's config) and fixes their width.
+    """
+    if (vocabulary_size is None) == (n_channels is None):
+        raise ValueError("Give exactly one of vocabulary_size and n_channels.")
+    if n_channels is not None:
+        inputs = keras.Input(shape=(None, n_channels), name="sequences")
+        return inputs, inputs
+    if embedding_weights is not None:
+        embedding_dim = embedding_weights.shape[1]
+    inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    embedded = layers.Embedding(
+        vocabulary_size,
+        embedding_dim,
+        mask_zero=True,
+        embeddings_initializer=keras.initializers.RandomUniform(
+            -0.05, 0.05, seed=seeds()
+        ),
+        name="embedding",
+    )(inputs)
+    return inputs, embedded
+
+
+def _finish(model, embedding_weights, freeze_embeddings):
+    """Load pretrained embeddings into the model (and freeze them if asked)."""
+    if embedding_weights is not None:
+        embedding = model.get_layer("embedding")
+        embedding.set_weights([embedding_weights])
+        embedding.trainable = not freeze_embeddings
+    return model
 
 
 def build_mlp(
@@ -177,7 +130,7 @@ def build_mlp(
     model : keras.Model
         An uncompiled model.
     """
-    seeds = _Seeds(seed)
+    seeds = Seeds(seed)
     regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
     inputs = keras.Input(shape=(n_features,), sparse=sparse_input, name="features")
     x = inputs
@@ -208,6 +161,8 @@ def build_recurrent(
     pooling="last",
     l2=0.0,
     output_activation="linear",
+    embedding_weights=None,
+    freeze_embeddings=False,
     seed=None,
 ):
     """Build a (stacked, optionally bidirectional) recurrent network.
@@ -243,6 +198,9 @@ def build_recurrent(
         L2 penalty factor of the output layer's kernel.
     output_activation : str, default="linear"
         Keras activation of the output layer.
+    embedding_weights, freeze_embeddings
+        Pretrained embedding matrix (see :func:`_sequence_input`) and whether
+        it stays fixed in training.
     seed : int or None, default=None
         Base seed of the initializers and dropout layers.
 
@@ -251,23 +209,10 @@ def build_recurrent(
     model : keras.Model
         An uncompiled model.
     """
-    if (vocabulary_size is None) == (n_channels is None):
-        raise ValueError("Give exactly one of vocabulary_size and n_channels.")
-    seeds = _Seeds(seed)
-    if vocabulary_size is not None:
-        inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
-        x = layers.Embedding(
-            vocabulary_size,
-            embedding_dim,
-            mask_zero=True,
-            embeddings_initializer=keras.initializers.RandomUniform(
-                -0.05, 0.05, seed=seeds()
-            ),
-            name="embedding",
-        )(inputs)
-    else:
-        inputs = keras.Input(shape=(None, n_channels), name="sequences")
-        x = inputs
+    seeds = Seeds(seed)
+    inputs, x = _sequence_input(
+        vocabulary_size, n_channels, embedding_dim, seeds, embedding_weights
+    )
     layer_class = _CELLS[cell]
     for depth, n_units in enumerate(units):
         if dropout > 0:
@@ -291,4 +236,245 @@ def build_recurrent(
     if dropout > 0:
         x = layers.Dropout(dropout, seed=seeds())(x)
     outputs = _output_layer(x, n_outputs, output_activation, l2, seeds)
-    return keras.Model(inputs, outputs, name=cell)
+    return _finish(keras.Model(inputs, outputs, name=cell), embedding_weights, freeze_embeddings)
+
+
+def build_convolutional(
+    n_outputs,
+    *,
+    vocabulary_size=None,
+    n_channels=None,
+    series_length=None,
+    embedding_dim=64,
+    filters=64,
+    kernel_sizes=(3, 4, 5),
+    activation="relu",
+    dropout=0.0,
+    l2=0.0,
+    output_activation="linear",
+    embedding_weights=None,
+    freeze_embeddings=False,
+    seed=None,
+):
+    """Build a convolutional network in the style of Kim (2014).
+
+    The embedded tokens go through parallel ``Conv1D`` branches, one per kernel
+    size, each followed by a max over the real (unpadded) positions; the
+    concatenated maxima feed the output layer. Numeric series of a fixed
+    ``series_length`` keep where each pattern occurred: their feature maps are
+    flattened instead of max-pooled, since a forecast depends on when.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Width of the output layer.
+    vocabulary_size, n_channels : int or None
+        Exactly one: token-id input or numeric sequences (see ``build_recurrent``).
+    series_length : int or None, default=None
+        Time steps of numeric series (required with ``n_channels``).
+    embedding_dim : int, default=64
+        Width of the token embeddings.
+    filters : int, default=64
+        Filters (feature maps) per kernel size.
+    kernel_sizes : tuple of int, default=(3, 4, 5)
+        Window widths of the parallel branches, in time steps.
+    activation : str, default="relu"
+        Activation of the convolutions, named as in scikit-learn's MLP.
+    dropout : float, default=0.0
+        Dropout rate on the pooled features before the output layer.
+    l2 : float, default=0.0
+        L2 penalty factor of the output layer's kernel.
+    output_activation : str, default="linear"
+        Keras activation of the output layer.
+    embedding_weights, freeze_embeddings
+        Pretrained embedding matrix and whether it stays fixed in training.
+    seed : int or None, default=None
+        Base seed of the initializers and dropout layers.
+
+    Returns
+    -------
+    model : keras.Model
+        An uncompiled model.
+    """
+    seeds = Seeds(seed)
+    inputs, x = _sequence_input(
+        vocabulary_size, n_channels, embedding_dim, seeds, embedding_weights
+    )
+    mask = None
+    if vocabulary_size is not None:
+        mask = PaddingMask(name="padding_mask")(inputs)
+        x = ZeroPadding(name="zero_padding")(x)
+    else:
+        if series_length is None:
+            raise ValueError("Numeric series need series_length.")
+        inputs = keras.Input(shape=(series_length, n_channels), name="sequences")
+        x = inputs
+    pooled = []
+    for size in kernel_sizes:
+        feature_maps = layers.Conv1D(
+            filters,
+            size,
+            padding="same",
+            activation=_ACTIVATIONS[activation],
+            kernel_initializer=seeds.glorot(),
+            name=f"conv_{size}",
+        )(x)
+        if vocabulary_size is None:
+            pooled.append(layers.Flatten(name=f"flatten_{size}")(feature_maps))
+        else:
+            pooled.append(
+                MaskedPooling1D("max", name=f"max_pooling_{size}")(feature_maps, mask=mask)
+            )
+    x = pooled[0] if len(pooled) == 1 else layers.Concatenate(name="features")(pooled)
+    if dropout > 0:
+        x = layers.Dropout(dropout, seed=seeds())(x)
+    outputs = _output_layer(x, n_outputs, output_activation, l2, seeds)
+    model = keras.Model(inputs, outputs, name="cnn")
+    return _finish(model, embedding_weights, freeze_embeddings)
+
+
+def build_transformer(
+    n_outputs,
+    *,
+    max_length,
+    vocabulary_size=None,
+    n_channels=None,
+    embedding_dim=64,
+    num_heads=4,
+    feedforward_dim=128,
+    n_blocks=1,
+    dropout=0.0,
+    l2=0.0,
+    output_activation="linear",
+    embedding_weights=None,
+    freeze_embeddings=False,
+    seed=None,
+):
+    """Build a Transformer encoder: token (or projected step) embeddings plus
+    learned position embeddings, ``n_blocks`` encoder blocks, and a mean over
+    the real positions.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Width of the output layer.
+    max_length : int
+        Longest sequence the position embeddings cover.
+    vocabulary_size, n_channels : int or None
+        Exactly one: token-id input or numeric sequences (see ``build_recurrent``).
+    embedding_dim : int, default=64
+        Width of the embeddings and of every encoder block.
+    num_heads : int, default=4
+        Attention heads per block.
+    feedforward_dim : int, default=128
+        Hidden units of each block's position-wise feed-forward network.
+    n_blocks : int, default=1
+        Number of stacked encoder blocks.
+    dropout : float, default=0.0
+        Dropout rate inside the blocks and before the output layer.
+    l2 : float, default=0.0
+        L2 penalty factor of the output layer's kernel.
+    output_activation : str, default="linear"
+        Keras activation of the output layer.
+    embedding_weights, freeze_embeddings
+        Pretrained embedding matrix and whether it stays fixed in training.
+    seed : int or None, default=None
+        Base seed of the initializers and dropout layers.
+
+    Returns
+    -------
+    model : keras.Model
+        An uncompiled model.
+    """
+    seeds = Seeds(seed)
+    inputs, x = _sequence_input(
+        vocabulary_size, n_channels, embedding_dim, seeds, embedding_weights
+    )
+    if n_channels is not None:
+        x = layers.Dense(embedding_dim, kernel_initializer=seeds.glorot(), name="projection")(x)
+    x = PositionEmbedding(max_length, seed=seeds(), name="position_embedding")(x)
+    for block in range(n_blocks):
+        x = TransformerEncoderBlock(
+            num_heads, feedforward_dim, dropout=dropout, seed=seeds(), name=f"encoder_{block}"
+        )(x)
+    x = MaskedPooling1D("mean", name="mean_pooling")(x)
+    if dropout > 0:
+        x = layers.Dropout(dropout, seed=seeds())(x)
+    outputs = _output_layer(
+        x, n_outputs, output_activation, l2, seeds, layer_class=Float64Dense
+    )
+    model = keras.Model(inputs, outputs, name="transformer")
+    return _finish(model, embedding_weights, freeze_embeddings)
+
+
+def build_fasttext(
+    n_outputs,
+    *,
+    vocabulary_size=None,
+    n_features=None,
+    embedding_dim=64,
+    sparse_input=False,
+    dropout=0.0,
+    l2=0.0,
+    output_activation="linear",
+    embedding_weights=None,
+    freeze_embeddings=False,
+    seed=None,
+):
+    """Build a fastText-style model (Joulin et al. 2017): the mean of the
+    embeddings of a document's tokens (and n-grams), then a linear output layer.
+
+    Token-id input is embedded and averaged over the real positions. A
+    document-feature matrix (``n_features`` columns, e.g. TF-IDF) gives the same
+    model written as a weighted sum: a linear layer without bias whose kernel
+    rows are the feature embeddings.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Width of the output layer.
+    vocabulary_size : int or None
+        Number of token ids, for token-id input.
+    n_features : int or None
+        Columns of a document-feature matrix, for bag-of-features input.
+    embedding_dim : int, default=64
+        Width of the document vector.
+    sparse_input : bool, default=False
+        The feature matrix arrives as sparse batches.
+    dropout : float, default=0.0
+        Dropout rate on the document vector.
+    l2 : float, default=0.0
+        L2 penalty factor of the output layer's kernel.
+    output_activation : str, default="linear"
+        Keras activation of the output layer.
+    embedding_weights, freeze_embeddings
+        Pretrained embedding matrix (token input) and whether it stays fixed.
+    seed : int or None, default=None
+        Base seed of the initializers and dropout layers.
+
+    Returns
+    -------
+    model : keras.Model
+        An uncompiled model.
+    """
+    if (vocabulary_size is None) == (n_features is None):
+        raise ValueError("Give exactly one of vocabulary_size and n_features.")
+    seeds = Seeds(seed)
+    if vocabulary_size is not None:
+        inputs, x = _sequence_input(
+            vocabulary_size, None, embedding_dim, seeds, embedding_weights
+        )
+        x = MaskedPooling1D("mean", name="mean_pooling")(x)
+    else:
+        inputs = keras.Input(shape=(n_features,), sparse=sparse_input, name="features")
+        x = layers.Dense(
+            embedding_dim,
+            use_bias=False,
+            kernel_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seeds()),
+            name="feature_embedding",
+        )(inputs)
+    if dropout > 0:
+        x = layers.Dropout(dropout, seed=seeds())(x)
+    outputs = _output_layer(x, n_outputs, output_activation, l2, seeds)
+    model = keras.Model(inputs, outputs, name="fasttext")
+    return _finish(model, embedding_weights, freeze_embeddings)

@@ -14,10 +14,36 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     (regressor) or a logistic regression (classifier).""",
     "activation": """\
 activation : {"relu", "tanh", "logistic", "identity", "gelu"}, default="relu"
-    Activation of the hidden layers, named as in scikit-learn's MLP.""",
+    Activation of $activation_of, named as in scikit-learn's MLP.""",
     "embedding_dim": """\
-embedding_dim : int, default=64
-    Width of the learned token embeddings (token-id input only).""",
+embedding_dim : int, default=$embedding_dim
+    Width of the learned token embeddings$embedding_where. Pretrained
+    ``embeddings`` bring their own width.""",
+    "embeddings": """\
+embeddings : WordVectors, gensim KeyedVectors or None, default=None
+    Pretrained word vectors (see :func:`sknn_text.load_word_vectors`) that
+    initialize the embedding layer; the token ids must come from
+    ``TextTokenizer(vocabulary=embeddings)`` so that id ``i + 2`` is the word
+    in row ``i``. Padding and unknown words start at zero.""",
+    "freeze_embeddings": """\
+freeze_embeddings : bool, default=False
+    Keep pretrained ``embeddings`` fixed instead of fine-tuning them.""",
+    "filters": """\
+filters : int, default=64
+    Convolution filters (feature maps) per kernel size.""",
+    "kernel_sizes": """\
+kernel_sizes : int or tuple of int, default=(3, 4, 5)
+    Window widths, in tokens, of the parallel convolution branches; each
+    branch is max-pooled over the real (unpadded) positions.""",
+    "num_heads": """\
+num_heads : int, default=4
+    Attention heads of every encoder block.""",
+    "feedforward_dim": """\
+feedforward_dim : int, default=128
+    Hidden units of each block's position-wise feed-forward network.""",
+    "n_blocks": """\
+n_blocks : int, default=1
+    Number of stacked encoder blocks.""",
     "units": """\
 units : int or tuple of int, default=64
     Units of the recurrent layer; a tuple stacks one layer per entry.""",
@@ -52,7 +78,7 @@ optimizer : str or keras.optimizers.Optimizer, default="adam"
     optimizer instance, which is cloned from its config at every fit (its own
     learning rate is then used).""",
     "learning_rate": """\
-learning_rate : float, default=0.001
+learning_rate : float, default=$learning_rate
     Step size of a named optimizer.""",
     "early_stopping": """\
 early_stopping : bool, default=False
@@ -98,6 +124,35 @@ RECURRENT_PARAMETERS = [
     "dropout",
     "recurrent_dropout",
     "pooling",
+    "embeddings",
+    "freeze_embeddings",
+    "alpha",
+]
+CNN_PARAMETERS = [
+    "embedding_dim",
+    "filters",
+    "kernel_sizes",
+    "activation",
+    "dropout",
+    "embeddings",
+    "freeze_embeddings",
+    "alpha",
+]
+TRANSFORMER_PARAMETERS = [
+    "embedding_dim",
+    "num_heads",
+    "feedforward_dim",
+    "n_blocks",
+    "dropout",
+    "embeddings",
+    "freeze_embeddings",
+    "alpha",
+]
+FASTTEXT_PARAMETERS = [
+    "embedding_dim",
+    "dropout",
+    "embeddings",
+    "freeze_embeddings",
     "alpha",
 ]
 TRAINING_PARAMETERS = [
@@ -114,7 +169,15 @@ TRAINING_PARAMETERS = [
     "verbose",
     "callbacks",
 ]
+_COMMON_DEFAULTS = {
+    "batch_size": 32,
+    "learning_rate": 0.001,
+    "embedding_dim": 64,
+    "embedding_where": " (token-id input only)",
+}
 MLP_DOC_DEFAULTS = {
+    **_COMMON_DEFAULTS,
+    "activation_of": "the hidden layers",
     "dropout": 0.0,
     "dropout_where": "after every hidden layer",
     "penalized": "every layer's kernel",
@@ -122,11 +185,37 @@ MLP_DOC_DEFAULTS = {
     "batch_size": 32,
 }
 RECURRENT_DOC_DEFAULTS = {
+    **_COMMON_DEFAULTS,
     "dropout": 0.0,
     "dropout_where": "on the input of every recurrent layer and before the output",
     "penalized": "the output layer's kernel",
     "epochs": 10,
     "batch_size": 32,
+}
+CNN_DOC_DEFAULTS = {
+    **_COMMON_DEFAULTS,
+    "activation_of": "the convolutions",
+    "dropout": 0.5,
+    "dropout_where": "on the pooled features before the output layer",
+    "penalized": "the output layer's kernel",
+    "epochs": 10,
+}
+TRANSFORMER_DOC_DEFAULTS = {
+    **_COMMON_DEFAULTS,
+    "embedding_where": " and of every encoder block (numeric steps are projected to it)",
+    "dropout": 0.1,
+    "dropout_where": "on the attention weights, inside every block and before the output",
+    "penalized": "the output layer's kernel",
+    "epochs": 10,
+}
+FASTTEXT_DOC_DEFAULTS = {
+    **_COMMON_DEFAULTS,
+    "embedding_where": " of tokens, n-grams or features: the width of the document vector",
+    "dropout": 0.0,
+    "dropout_where": "on the document vector",
+    "penalized": "the output layer's kernel",
+    "epochs": 5,
+    "learning_rate": 0.01,
 }
 
 FITTED_ATTRIBUTES = """\
@@ -139,7 +228,7 @@ n_iter_ : int
     Number of epochs run.
 n_features_in_ : int
     Number of features (columns, or time steps for sequences) seen in fit.
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Column names, when ``X`` in fit was a DataFrame with string column names."""
 
 CLASSES_ATTRIBUTE = """\
@@ -158,7 +247,7 @@ def compose(summary, *, parameters, defaults, attributes, notes, examples):
     wording differs between estimators.
     """
     sections = [
-        summary.strip(),
+        textwrap.dedent(summary).strip(),
         "Parameters\n----------\n"
         + "\n".join(string.Template(PARAMETERS[name]).substitute(defaults) for name in parameters),
         "Attributes\n----------\n" + attributes,

@@ -47,6 +47,12 @@ _CLASSES = {
     "SimpleRNNTextRegressor": "regressors",
     "LSTMTextRegressor": "regressors",
     "GRUTextRegressor": "regressors",
+    "CNNTextClassifier": "classifiers",
+    "CNNTextRegressor": "regressors",
+    "TransformerTextClassifier": "classifiers",
+    "TransformerTextRegressor": "regressors",
+    "FastTextClassifier": "classifiers",
+    "FastTextRegressor": "regressors",
     "TextTokenizer": "preprocessing",
 }
 
@@ -72,9 +78,14 @@ FITTED_ATTRIBUTES = frozenset(
         "_n_channels",
         "_series_mean",
         "_series_scale",
+        # fastText: token ids or a document-feature matrix
+        "_bag_input",
         # TextTokenizer
         "vocabulary_",
         "sequence_length_",
+        "coverage_",
+        "n_ngram_ids_",
+        "_ngram_buckets_used",
         "_n_features_out",
         # set_output
         "_sklearn_output_config",
@@ -112,6 +123,8 @@ def _encode(value):
         return {"__dict__": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if isinstance(value, np.random.RandomState):
         return {"__random_state__": _encode(value.get_state())}
+    if type(value).__name__ == "WordVectors" and type(value).__module__ == "sknn_text.embeddings":
+        return {"__word_vectors__": [list(value.words), _encode(np.asarray(value.matrix))]}
     optimizer_config = _optimizer_config(value)
     if optimizer_config is not None:
         return {"__keras_optimizer__": optimizer_config}
@@ -153,6 +166,11 @@ def _decode(value):
         return tuple(_decode(item) for item in value["__tuple__"])
     if "__dict__" in value:
         return {_decode(k): _decode(v) for k, v in value["__dict__"]}
+    if "__word_vectors__" in value:
+        from .embeddings import WordVectors
+
+        words, matrix = value["__word_vectors__"]
+        return WordVectors([str(word) for word in words], _decode(matrix))
     if "__random_state__" in value:
         state = np.random.RandomState()
         state.set_state(_decode(value["__random_state__"]))

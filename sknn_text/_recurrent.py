@@ -1,87 +1,39 @@
 """Recurrent (SimpleRNN, LSTM, GRU) networks on token ids or numeric sequences.
 
-The kind of input is read from ``X`` in ``fit``:
-
-* 2-D integer array: token ids, 0 = right-padding (what ``TextTokenizer``
-  produces), fed to an ``Embedding`` with masking;
-* 2-D float array: one numeric series per row (one feature per time step);
-* 3-D float array ``(n_samples, n_steps, n_channels)``: multivariate series.
-
-Numeric series are standardized per channel with the mean and standard deviation
-seen in ``fit`` (saturating tanh cells learn slowly on raw-scale values).
+Input handling (token ids, numeric series, pretrained embeddings) lives in
+``_sequence.SequenceNetwork``.
 """
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._architectures import build_recurrent
-from ._base import BaseTextNetwork
-from ._data import looks_like_raw_text, sequence_lengths, validate_numeric
 from ._feedforward import layer_sizes
+from ._sequence import SequenceNetwork
 
 
-class RecurrentNetwork(BaseTextNetwork):
+class RecurrentNetwork(SequenceNetwork):
     """Architecture half of the recurrent estimators; ``_cell`` names the layer."""
 
     _cell = "lstm"
     _parameter_constraints: dict = {
-        **BaseTextNetwork._parameter_constraints,
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        **SequenceNetwork._parameter_constraints,
         "units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions({"last", "mean", "max", "attention"})],
     }
 
-    def _validate_X(self, X, *, reset):
-        name = type(self).__name__
-        if looks_like_raw_text(X):
-            raise TypeError(
-                f"{name} expects token ids or numeric sequences, but got raw text "
-                "documents. Put a TextTokenizer in front of it: "
-                f"make_pipeline(TextTokenizer(), {name}())."
-            )
-        X = validate_numeric(self, X, reset=reset, dtype="numeric", allow_nd=True)
-        if X.ndim > 3:
-            raise ValueError(
-                f"{name} expects a 2-D or 3-D array, got {X.ndim} dimensions."
-            )
-        tokens = X.ndim == 2 and X.dtype.kind in "iu"
-        if reset:
-            self._vocabulary_size = _vocabulary_size(X) if tokens else None
-            self._n_channels = None
-            if not tokens:
-                self._n_channels = X.shape[2] if X.ndim == 3 else 1
-                series = _as_series(X, self._n_channels, name)
-                # Accumulate in float64: squares of large float32 values overflow.
-                self._series_mean = series.mean(axis=(0, 1), dtype=np.float64)
-                scale = series.std(axis=(0, 1), dtype=np.float64)
-                self._series_scale = np.where(scale > 0, scale, 1.0)
-        if self._vocabulary_size is not None:
-            return _check_token_ids(X, self._vocabulary_size, name)
-        series = _as_series(X, self._n_channels, name)
-        return ((series - self._series_mean) / self._series_scale).astype(np.float32)
-
     def _size_hint(self):
         if self._vocabulary_size is None:
             return f"units={self.units!r}"
-        return (
-            f"the embedding has {self._vocabulary_size} token ids (the largest id in "
-            f"X + 1) times embedding_dim={self.embedding_dim} weights"
-        )
-
-    def _sequence_lengths(self, X):
-        return sequence_lengths(X) if self._vocabulary_size is not None else None
+        return super()._size_hint()
 
     def _build_network(self, head, *, l2, seed):
         return build_recurrent(
             head.n_outputs,
             cell=self._cell,
-            vocabulary_size=self._vocabulary_size,
-            n_channels=self._n_channels,
-            embedding_dim=self.embedding_dim,
             units=layer_sizes(self.units, "units", allow_empty=False),
             bidirectional=self.bidirectional,
             dropout=self.dropout,
@@ -90,54 +42,5 @@ class RecurrentNetwork(BaseTextNetwork):
             l2=l2,
             output_activation=head.activation,
             seed=seed,
+            **self._input_arguments(),
         )
-
-
-#: Token ids are fed to the network as int32.
-MAX_TOKEN_ID = np.iinfo(np.int32).max - 1
-
-
-def _vocabulary_size(X):
-    if X.size and X.min() < 0:
-        row = int(np.argwhere(X < 0)[0, 0])
-        raise ValueError(
-            f"X contains the negative token id {int(X.min())} (row {row}); token ids "
-            "must be >= 0, with 0 meaning padding."
-        )
-    largest = int(X.max(initial=0))
-    if largest > MAX_TOKEN_ID:
-        row = int(np.argwhere(X == X.max())[0, 0])
-        raise ValueError(
-            f"X contains the token id {largest} (row {row}); token ids must be at "
-            f"most {MAX_TOKEN_ID}. Number the tokens from 2 upwards, as "
-            "TextTokenizer does."
-        )
-    return max(largest + 1, 2)
-
-
-def _check_token_ids(X, vocabulary_size, name):
-    if X.dtype.kind not in "iu" and not np.all(np.mod(X, 1) == 0):
-        raise ValueError(
-            f"{name} was fitted on integer token ids; X contains non-integer "
-            "values."
-        )
-    if X.ndim != 2:
-        raise ValueError(f"{name} was fitted on 2-D token ids; X has {X.ndim} dims.")
-    if X.size and (X.min() < 0 or X.max() >= vocabulary_size):
-        bad = int(X.min()) if X.min() < 0 else int(X.max())
-        raise ValueError(
-            f"X contains the token id {bad}, outside the range [0, "
-            f"{vocabulary_size - 1}] seen in fit. Fit the tokenizer and {name} on "
-            "the same documents (a Pipeline does this)."
-        )
-    return X.astype(np.int32, copy=False)
-
-
-def _as_series(X, n_channels, name):
-    series = X.reshape(X.shape[0], X.shape[1], 1) if X.ndim == 2 else X
-    if series.shape[2] != n_channels:
-        raise ValueError(
-            f"X has {series.shape[2]} channel(s) per time step, but {name} was "
-            f"fitted with {n_channels}."
-        )
-    return series.astype(np.float32, copy=False)

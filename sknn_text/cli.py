@@ -84,7 +84,7 @@ def _build_parser():
     commands.required = True
 
     model_help = "\n".join(
-        f"  {name:<6} {text}" for name, text in MODEL_DESCRIPTIONS.items()
+        f"  {name:<11} {text}" for name, text in MODEL_DESCRIPTIONS.items()
     )
     compare = commands.add_parser(
         "compare",

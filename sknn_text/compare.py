@@ -51,6 +51,9 @@ MODEL_DESCRIPTIONS = {
     "mlp": "TF-IDF (1-2 grams) + MLP with one hidden layer of 64 units",
     "lstm": "TextTokenizer + LSTM (64-d embedding, 32 units, mean pooling)",
     "gru": "TextTokenizer + GRU (64-d embedding, 32 units, mean pooling)",
+    "cnn": "TextTokenizer + CNN (64-d embedding, 64 filters of widths 3, 4, 5)",
+    "transformer": "TextTokenizer + Transformer (64-d, 4 heads, 1 encoder block)",
+    "fasttext": "TextTokenizer with hashed bigrams + fastText (64-d mean embedding)",
 }
 
 
@@ -90,13 +93,21 @@ def default_models(
 ):
     """The models that ``sknn-text compare`` cross-validates, by short name.
 
-    ========  ==============================================================
-    ``lr``    TF-IDF (1-2 grams) + LogisticRegression(C=10), or Ridge(alpha=1)
-    ``mlp``   TF-IDF (1-2 grams) + MLP, 64 hidden units, dropout 0.5, 3 epochs
-    ``lstm``  TextTokenizer (20,000 ids) + LSTM, 64-d embedding, 32 units,
-              mean pooling over time, 2 epochs
-    ``gru``   TextTokenizer (20,000 ids) + GRU, same sizes, 2 epochs
-    ========  ==============================================================
+    ===============  =======================================================
+    ``lr``           TF-IDF (1-2 grams) + LogisticRegression(C=10), or
+                     Ridge(alpha=1)
+    ``mlp``          TF-IDF (1-2 grams) + MLP, 64 hidden units, dropout 0.5,
+                     3 epochs
+    ``lstm``         TextTokenizer (20,000 ids) + LSTM, 64-d embedding, 32
+                     units, mean pooling over time, 2 epochs
+    ``gru``          TextTokenizer (20,000 ids) + GRU, same sizes, 2 epochs
+    ``cnn``          TextTokenizer (20,000 ids) + CNN, 64-d embedding, 64
+                     filters of widths 3, 4 and 5, dropout 0.5, 3 epochs
+    ``transformer``  TextTokenizer (20,000 ids) + Transformer, 64-d
+                     embeddings, 4 heads, one encoder block, 3 epochs
+    ``fasttext``     TextTokenizer (20,000 ids, bigrams hashed into 2**18
+                     buckets) + fastText, 64-d mean embedding, 5 epochs
+    ===============  =======================================================
 
     The neural networks are deliberately small and trained for few epochs, so
     that five folds of all four models on 10,000 sentences take a few minutes
@@ -117,18 +128,24 @@ def default_models(
     Returns
     -------
     models : dict of str to Pipeline
-        Unfitted pipelines over raw documents, in the order lr, mlp, lstm, gru.
+        Unfitted pipelines over raw documents, in the order lr, mlp, lstm, gru,
+        cnn, transformer, fasttext. ``sknn-text compare`` runs the first four
+        unless ``--models`` names others.
 
     Examples
     --------
     >>> from sknn_text.compare import default_models
     >>> models = default_models(epochs=1)
     >>> list(models)
-    ['lr', 'mlp', 'lstm', 'gru']
+    ['lr', 'mlp', 'lstm', 'gru', 'cnn', 'transformer', 'fasttext']
     >>> models["gru"][-1].epochs
     1
     """
     from . import (
+        CNNTextClassifier,
+        CNNTextRegressor,
+        FastTextClassifier,
+        FastTextRegressor,
         GRUTextClassifier,
         GRUTextRegressor,
         LSTMTextClassifier,
@@ -136,6 +153,8 @@ def default_models(
         MLPTextClassifier,
         MLPTextRegressor,
         TextTokenizer,
+        TransformerTextClassifier,
+        TransformerTextRegressor,
     )
 
     _check_task(task)
@@ -147,6 +166,9 @@ def default_models(
     mlp = MLPTextClassifier if classification else MLPTextRegressor
     lstm = LSTMTextClassifier if classification else LSTMTextRegressor
     gru = GRUTextClassifier if classification else GRUTextRegressor
+    cnn = CNNTextClassifier if classification else CNNTextRegressor
+    transformer = TransformerTextClassifier if classification else TransformerTextRegressor
+    fasttext = FastTextClassifier if classification else FastTextRegressor
     mlp_params = {
         "hidden_layer_sizes": (64,),
         "dropout": 0.5 if classification else 0.2,
@@ -163,14 +185,26 @@ def default_models(
         "random_state": random_state,
     }
 
-    def tokenizer():
-        return TextTokenizer(max_tokens=20000, sequence_length=sequence_length)
+    short_params = {
+        "epochs": 3 if epochs is None else epochs,
+        "batch_size": 64,
+        "random_state": random_state,
+    }
+
+    def tokenizer(**hashing):
+        return TextTokenizer(max_tokens=20000, sequence_length=sequence_length, **hashing)
 
     return {
         "lr": make_baseline(task),
         "mlp": make_pipeline(_tfidf(), mlp(**mlp_params)),
         "lstm": make_pipeline(tokenizer(), lstm(**recurrent_params)),
         "gru": make_pipeline(tokenizer(), gru(**recurrent_params)),
+        "cnn": make_pipeline(tokenizer(), cnn(**short_params)),
+        "transformer": make_pipeline(tokenizer(), transformer(**short_params)),
+        "fasttext": make_pipeline(
+            tokenizer(ngram_range=(1, 2), ngram_buckets=2**18),
+            fasttext(**{**short_params, "epochs": 5 if epochs is None else epochs}),
+        ),
     }
 
 

@@ -2,6 +2,7 @@
 
 import math
 import re
+import zlib
 from collections import Counter
 from numbers import Integral, Real
 
@@ -128,13 +129,34 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         Replaces the preprocessing (lowercasing, accent stripping) step.
     tokenizer : callable, default=None
         Replaces the token-splitting step of the "word" analyzer.
+    vocabulary : sequence of str, WordVectors or None, default=None
+        A fixed vocabulary instead of one learned in ``fit``: the token at
+        position ``i`` gets the id ``i + 2`` (``min_df`` is then ignored and
+        ``max_tokens`` keeps the first ``max_tokens - 2`` tokens). Pass the
+        :class:`~sknn_text.WordVectors` that an estimator's ``embeddings`` use,
+        and the ids line up with the rows of the pretrained vectors.
+    ngram_buckets : int or None, default=None
+        Hash word n-grams into this many buckets, fastText style, instead of
+        learning them as tokens: with ``analyzer="word"`` and
+        ``ngram_range=(1, 2)``, each row holds the ids of the unigrams, then
+        the ids of the hashed bigrams. ``sequence_length`` then counts the
+        unigrams, and rows are ``sequence_length_`` times the number of n-gram
+        sizes long. Buckets that no n-gram filled in ``fit`` map to the
+        out-of-vocabulary id.
 
     Attributes
     ----------
     vocabulary_ : dict of str to int
         Token to id; ids start at 2.
     sequence_length_ : int
-        Length of the rows ``transform`` returns.
+        Number of tokens kept per document.
+    coverage_ : float
+        Share of the distinct tokens of the ``fit`` documents that have an id;
+        with a fixed ``vocabulary`` (pretrained vectors), the share of the
+        corpus vocabulary the vectors cover.
+    n_ngram_ids_ : int
+        Number of ids given to hashed n-gram buckets (0 without
+        ``ngram_buckets``); they follow the token ids.
 
     See Also
     --------
@@ -167,6 +189,8 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         "ngram_range": [tuple],
         "preprocessor": [callable, None],
         "tokenizer": [callable, None],
+        "vocabulary": "no_validation",
+        "ngram_buckets": [Interval(Integral, 1, 2**26, closed="both"), None],
     }
 
     def __init__(
@@ -184,6 +208,8 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         ngram_range=(1, 1),
         preprocessor=None,
         tokenizer=None,
+        vocabulary=None,
+        ngram_buckets=None,
     ):
         self.max_tokens = max_tokens
         self.sequence_length = sequence_length
@@ -197,6 +223,8 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.ngram_range = ngram_range
         self.preprocessor = preprocessor
         self.tokenizer = tokenizer
+        self.vocabulary = vocabulary
+        self.ngram_buckets = ngram_buckets
 
     def build_analyzer(self):
         """Return the callable that splits one document into tokens.
@@ -214,7 +242,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             else self.stop_words,
             token_pattern=self.token_pattern,
             analyzer=self.analyzer,
-            ngram_range=tuple(self.ngram_range),
+            ngram_range=(1, 1) if self._hashing() else tuple(self.ngram_range),
             preprocessor=self.preprocessor,
             tokenizer=self.tokenizer,
         ).build_analyzer()
@@ -240,6 +268,66 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                     f"expression: {error}."
                 ) from None
 
+    def _hashing(self):
+        return self.ngram_buckets is not None
+
+    def _ngram_sizes(self):
+        low, high = self.ngram_range
+        return range(max(low, 2), high + 1)
+
+    def _blocks_per_row(self):
+        """How many n-gram sizes a row holds: width = sequence_length_ times this."""
+        low, high = self.ngram_range
+        return len(self._ngram_sizes()) + (1 if low == 1 else 0)
+
+    def _hashed_ngrams(self, window):
+        """Bucket of each word n-gram of ``window`` (the kept unigrams)."""
+        buckets = [
+            zlib.crc32(" ".join(window[i : i + n]).encode("utf-8")) % self.ngram_buckets
+            for n in self._ngram_sizes()
+            for i in range(len(window) - n + 1)
+        ]
+        return np.asarray(buckets, dtype=np.int64)
+
+    def _check_hashing_parameters(self):
+        if not self._hashing():
+            return
+        if self.analyzer != "word":
+            raise ValueError(
+                "ngram_buckets hashes word n-grams; it needs analyzer='word', got "
+                f"analyzer={self.analyzer!r}."
+            )
+        if self.ngram_range[1] < 2:
+            raise ValueError(
+                "ngram_buckets hashes word n-grams of 2 or more words; set "
+                f"ngram_range=(1, 2) or wider (got {self.ngram_range!r})."
+            )
+
+    def _fixed_vocabulary(self):
+        """The ``vocabulary`` parameter as a list of unique tokens."""
+        value = self.vocabulary
+        if isinstance(value, str) or isinstance(value, dict):
+            raise TypeError(
+                "vocabulary must be a sequence of tokens (position i gets id i + 2) "
+                f"or WordVectors, got {type(value).__name__}."
+            )
+        if hasattr(value, "index_to_key"):  # gensim KeyedVectors
+            value = value.index_to_key
+        try:
+            tokens = list(value)
+        except TypeError:
+            raise TypeError(
+                "vocabulary must be a sequence of tokens or WordVectors, got "
+                f"{type(value).__name__}."
+            ) from None
+        if not tokens:
+            raise ValueError("vocabulary is empty.")
+        if not all(isinstance(token, str) for token in tokens):
+            raise TypeError("Every token of vocabulary must be a str.")
+        if len(set(tokens)) != len(tokens):
+            raise ValueError("vocabulary contains a token more than once.")
+        return tokens
+
     def _window(self, tokens, length):
         return tokens[:length] if self.truncating == "post" else tokens[-length:]
 
@@ -261,26 +349,30 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """
         documents = check_documents(raw_documents)
         self._check_analyzer_parameters()
+        self._check_hashing_parameters()
         analyze = self.build_analyzer()
         tokenized = [analyze(document) for document in documents]
         length = self.sequence_length
         if length is None:
             longest = max(len(tokens) for tokens in tokenized)
             length = max(1, min(longest, MAX_AUTO_SEQUENCE_LENGTH))
+        windows = [self._window(tokens, length) for tokens in tokenized]
         term_counts, document_counts = Counter(), Counter()
-        for tokens in tokenized:
-            window = self._window(tokens, length)
+        for window in windows:
             term_counts.update(window)
             document_counts.update(set(window))
-        min_count = (
-            self.min_df
-            if isinstance(self.min_df, Integral)
-            else self.min_df * len(documents)
-        )
-        kept = sorted(
-            (token for token, df in document_counts.items() if df >= min_count),
-            key=lambda token: (-term_counts[token], token),
-        )
+        if self.vocabulary is not None:
+            kept = self._fixed_vocabulary()
+        else:
+            min_count = (
+                self.min_df
+                if isinstance(self.min_df, Integral)
+                else self.min_df * len(documents)
+            )
+            kept = sorted(
+                (token for token, df in document_counts.items() if df >= min_count),
+                key=lambda token: (-term_counts[token], token),
+            )
         if self.max_tokens is not None:
             kept = kept[: self.max_tokens - 2]
         if not kept:
@@ -289,8 +381,21 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 "are empty or contain only stop words."
             )
         self.vocabulary_ = {token: i + 2 for i, token in enumerate(kept)}
+        self.coverage_ = (
+            sum(token in self.vocabulary_ for token in document_counts)
+            / len(document_counts)
+            if document_counts
+            else 0.0
+        )
+        self._ngram_buckets_used = np.zeros(0, dtype=np.int64)
+        if self._hashing():
+            used = [self._hashed_ngrams(window) for window in windows]
+            self._ngram_buckets_used = np.unique(np.concatenate([np.zeros(0, np.int64), *used]))
+        self.n_ngram_ids_ = len(self._ngram_buckets_used)
         self.sequence_length_ = int(length)
-        self._n_features_out = self.sequence_length_
+        self._n_features_out = self.sequence_length_ * (
+            self._blocks_per_row() if self._hashing() else 1
+        )
         return self
 
     def transform(self, raw_documents):
@@ -303,21 +408,35 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
         Returns
         -------
-        token_ids : ndarray of shape (n_documents, sequence_length_), dtype int32
-            Token ids; 1 for unknown tokens, 0 for padding.
+        token_ids : ndarray of shape (n_documents, n_columns), dtype int32
+            Token ids; 1 for unknown tokens, 0 for padding. ``n_columns`` is
+            ``sequence_length_``, times the number of n-gram sizes with
+            ``ngram_buckets``.
         """
         check_is_fitted(self, "vocabulary_")
         documents = check_documents(raw_documents)
         analyze = self.build_analyzer()
         lookup = self.vocabulary_.get
-        output = np.zeros((len(documents), self.sequence_length_), dtype=np.int32)
+        output = np.zeros((len(documents), self._n_features_out), dtype=np.int32)
+        hashing = self._hashing()
+        unigrams = self.ngram_range[0] == 1 or not hashing
+        first_ngram_id = len(self.vocabulary_) + 2
+        used = self._ngram_buckets_used
         for row, document in enumerate(documents):
             window = self._window(analyze(document), self.sequence_length_)
-            output[row, : len(window)] = [lookup(token, OOV_ID) for token in window]
+            ids = [lookup(token, OOV_ID) for token in window] if unigrams else []
+            if hashing and len(used):
+                buckets = self._hashed_ngrams(window)
+                position = np.minimum(np.searchsorted(used, buckets), len(used) - 1)
+                found = used[position] == buckets
+                ids.extend(np.where(found, position + first_ngram_id, OOV_ID).tolist())
+            output[row, : len(ids)] = ids
         return output
 
     def get_vocabulary(self):
         """Tokens in id order, with ``""`` for padding and ``"[UNK]"`` at id 1.
+
+        Hashed n-gram ids, if any, follow as ``"[NGRAM <bucket>]"``.
 
         Returns
         -------
@@ -326,7 +445,8 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """
         check_is_fitted(self, "vocabulary_")
         tokens = sorted(self.vocabulary_, key=self.vocabulary_.get)
-        return np.asarray([PADDING_TOKEN, OOV_TOKEN, *tokens], dtype=object)
+        buckets = [f"[NGRAM {bucket}]" for bucket in self._ngram_buckets_used]
+        return np.asarray([PADDING_TOKEN, OOV_TOKEN, *tokens, *buckets], dtype=object)
 
     def inverse_transform(self, X):
         """Map rows of token ids back to tokens, dropping the padding.

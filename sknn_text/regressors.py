@@ -5,17 +5,26 @@ forecast numeric series, so each has a short alias without ``Text``
 (``GRURegressor is GRUTextRegressor``).
 """
 
+from ._convolutional import ConvolutionalNetwork
 from ._docs import (
+    CNN_DOC_DEFAULTS,
+    CNN_PARAMETERS,
+    FASTTEXT_DOC_DEFAULTS,
+    FASTTEXT_PARAMETERS,
     FITTED_ATTRIBUTES,
     MLP_DOC_DEFAULTS,
     MLP_PARAMETERS,
     RECURRENT_DOC_DEFAULTS,
     RECURRENT_PARAMETERS,
     TRAINING_PARAMETERS,
+    TRANSFORMER_DOC_DEFAULTS,
+    TRANSFORMER_PARAMETERS,
     compose,
 )
+from ._fasttext import FastTextNetwork
 from ._feedforward import FeedForwardNetwork
 from ._recurrent import RecurrentNetwork
+from ._transformer import TransformerNetwork
 from ._regressor import NetworkRegressorMixin
 
 _TARGET_NOTE = """
@@ -104,6 +113,8 @@ class RecurrentTextRegressor(NetworkRegressorMixin, RecurrentNetwork):
         dropout=0.0,
         recurrent_dropout=0.0,
         pooling="last",
+        embeddings=None,
+        freeze_embeddings=False,
         alpha=0.0001,
         epochs=10,
         batch_size=32,
@@ -124,6 +135,8 @@ class RecurrentTextRegressor(NetworkRegressorMixin, RecurrentNetwork):
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.pooling = pooling
+        self.embeddings = embeddings
+        self.freeze_embeddings = freeze_embeddings
         self.alpha = alpha
         self.epochs = epochs
         self.batch_size = batch_size
@@ -185,3 +198,224 @@ class GRUTextRegressor(RecurrentTextRegressor):
 SimpleRNNRegressor = SimpleRNNTextRegressor
 LSTMRegressor = LSTMTextRegressor
 GRURegressor = GRUTextRegressor
+
+
+_SERIES_EXAMPLE = """
+>>> import numpy as np
+>>> from sknn_text import {name}
+>>> rng = np.random.RandomState(0)
+>>> windows = rng.normal(size=(300, 6))          # 300 series of 6 steps
+>>> next_value = windows[:, -1] * 2 + 10          # raw-scale target
+>>> model = {name}({settings}random_state=0)
+>>> bool(model.fit(windows, next_value).score(windows, next_value) > 0.8)
+True
+"""
+
+
+def _cnn_doc(name):
+    return compose(
+        """
+        Convolutional regressor for token-id sequences or numeric series.
+
+        Embedded tokens pass through parallel one-dimensional convolutions of
+        several widths, each max-pooled over the real positions, as in Kim
+        (2014). Numeric series (float input, e.g. windows for forecasting) keep
+        the position of what the filters found: their feature maps are
+        flattened instead. ``y`` may be 1-D or 2-D.
+        """,
+        parameters=[*CNN_PARAMETERS, *TRAINING_PARAMETERS],
+        defaults=CNN_DOC_DEFAULTS,
+        attributes=FITTED_ATTRIBUTES,
+        notes=_TARGET_NOTE,
+        examples=_SERIES_EXAMPLE.format(
+            name=name, settings="epochs=30, dropout=0.0, learning_rate=0.01, "
+        ),
+    )
+
+
+def _transformer_doc(name):
+    return compose(
+        """
+        Transformer-encoder regressor for token-id sequences or numeric series.
+
+        Token embeddings (or numeric steps projected to ``embedding_dim``) plus
+        learned position embeddings go through ``n_blocks`` self-attention
+        encoder blocks; the mean over the real positions feeds a linear output.
+        ``y`` may be 1-D or 2-D.
+        """,
+        parameters=[*TRANSFORMER_PARAMETERS, *TRAINING_PARAMETERS],
+        defaults=TRANSFORMER_DOC_DEFAULTS,
+        attributes=FITTED_ATTRIBUTES,
+        notes=_TARGET_NOTE,
+        examples=_SERIES_EXAMPLE.format(
+            name=name, settings="epochs=30, dropout=0.0, learning_rate=0.005, "
+        ),
+    )
+
+
+def _fasttext_doc(name):
+    return compose(
+        """
+        fastText-style regressor: averaged embeddings and a linear output.
+
+        The document vector is the mean of the embeddings of its tokens (and
+        hashed word n-grams), or, for a document-feature matrix (TF-IDF, dense
+        or sparse), the feature-weighted sum of feature embeddings; one linear
+        layer maps it to the target. ``y`` may be 1-D or 2-D.
+        """,
+        parameters=[*FASTTEXT_PARAMETERS, *TRAINING_PARAMETERS],
+        defaults=FASTTEXT_DOC_DEFAULTS,
+        attributes=FITTED_ATTRIBUTES,
+        notes=_TARGET_NOTE,
+        examples="""
+        >>> import numpy as np
+        >>> from sknn_text import FastTextRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.uniform(size=(300, 8))                # e.g. TF-IDF weights
+        >>> y = 3 + X @ rng.normal(size=8)
+        >>> model = FastTextRegressor(epochs=40, random_state=0).fit(X, y)
+        >>> bool(model.score(X, y) > 0.9)
+        True
+        """,
+    )
+
+
+class CNNTextRegressor(NetworkRegressorMixin, ConvolutionalNetwork):
+    __doc__ = _cnn_doc("CNNTextRegressor")
+
+    def __init__(
+        self,
+        *,
+        embedding_dim=64,
+        filters=64,
+        kernel_sizes=(3, 4, 5),
+        activation="relu",
+        dropout=0.5,
+        embeddings=None,
+        freeze_embeddings=False,
+        alpha=0.0001,
+        epochs=10,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=0.0001,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self.embedding_dim = embedding_dim
+        self.filters = filters
+        self.kernel_sizes = kernel_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.embeddings = embeddings
+        self.freeze_embeddings = freeze_embeddings
+        self.alpha = alpha
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+
+class TransformerTextRegressor(NetworkRegressorMixin, TransformerNetwork):
+    __doc__ = _transformer_doc("TransformerTextRegressor")
+
+    def __init__(
+        self,
+        *,
+        embedding_dim=64,
+        num_heads=4,
+        feedforward_dim=128,
+        n_blocks=1,
+        dropout=0.1,
+        embeddings=None,
+        freeze_embeddings=False,
+        alpha=0.0001,
+        epochs=10,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=0.0001,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self.embedding_dim = embedding_dim
+        self.num_heads = num_heads
+        self.feedforward_dim = feedforward_dim
+        self.n_blocks = n_blocks
+        self.dropout = dropout
+        self.embeddings = embeddings
+        self.freeze_embeddings = freeze_embeddings
+        self.alpha = alpha
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+
+class FastTextRegressor(NetworkRegressorMixin, FastTextNetwork):
+    __doc__ = _fasttext_doc("FastTextRegressor")
+
+    def __init__(
+        self,
+        *,
+        embedding_dim=64,
+        dropout=0.0,
+        embeddings=None,
+        freeze_embeddings=False,
+        alpha=0.0001,
+        epochs=5,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.01,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=0.0001,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self.embedding_dim = embedding_dim
+        self.dropout = dropout
+        self.embeddings = embeddings
+        self.freeze_embeddings = freeze_embeddings
+        self.alpha = alpha
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks

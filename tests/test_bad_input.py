@@ -14,12 +14,16 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from sknn_text import (
+    CNNTextClassifier,
+    FastTextClassifier,
     GRURegressor,
     LSTMTextClassifier,
     LSTMTextRegressor,
     MLPTextClassifier,
     MLPTextRegressor,
     TextTokenizer,
+    TransformerTextRegressor,
+    WordVectors,
 )
 
 RNG = np.random.RandomState(0)
@@ -42,6 +46,23 @@ def lstm(**params):
     return LSTMTextClassifier(**{"units": 3, "embedding_dim": 3, "epochs": 1, **params})
 
 
+def cnn(**params):
+    return CNNTextClassifier(**{"filters": 2, "embedding_dim": 3, "epochs": 1, **params})
+
+
+def transformer(**params):
+    return TransformerTextRegressor(
+        **{"num_heads": 1, "feedforward_dim": 4, "embedding_dim": 4, "epochs": 1, **params}
+    )
+
+
+def fasttext(**params):
+    return FastTextClassifier(**{"embedding_dim": 3, "epochs": 1, **params})
+
+
+VECTORS = WordVectors(["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]])
+
+
 @functools.cache
 def fitted(kind):
     """One fitted estimator per kind, shared by the cases (they must not change it)."""
@@ -57,6 +78,12 @@ def fitted(kind):
         return mlp(random_state=0).partial_fit(X, Y, classes=[0, 1, 2])
     if kind == "tokenizer":
         return TextTokenizer().fit(DOCS)
+    if kind == "cnn":
+        return cnn(random_state=0).fit(TOKENS, BINARY)
+    if kind == "transformer":
+        return transformer(random_state=0).fit(TOKENS, X[:, 0])
+    if kind == "fasttext-features":
+        return fasttext(random_state=0).fit(np.abs(X), BINARY)
     raise KeyError(kind)
 
 
@@ -240,6 +267,47 @@ CASES = [
      ValueError, "'class_weight' parameter"),
     ("callback-not-a-callback", lambda: mlp(callbacks=[print]), lambda e: e.fit(X, Y),
      TypeError, r"callbacks\[0\] is a builtin_function_or_method"),
+    # ------------------------------------------- CNN, Transformer, fastText
+    ("cnn-raw-text", lambda: cnn(), lambda e: e.fit(DOCS * 10, BINARY),
+     TypeError, r"raw text documents. Put a TextTokenizer in front"),
+    ("cnn-zero-kernel-size", lambda: cnn(kernel_sizes=(3, 0)),
+     lambda e: e.fit(TOKENS, BINARY), ValueError, r"kernel_sizes must be a positive int"),
+    ("cnn-zero-filters", lambda: cnn(filters=0), lambda e: e.fit(TOKENS, BINARY),
+     ValueError, "'filters' parameter"),
+    ("cnn-predict-token-id-too-large", lambda: fitted("cnn"),
+     lambda e: e.predict(np.where(TOKENS == 9, 50, TOKENS)), ValueError,
+     r"token id 50, outside the range \[0, 9\] seen in fit"),
+    ("transformer-zero-heads", lambda: transformer(num_heads=0),
+     lambda e: e.fit(TOKENS, X[:, 0]), ValueError, "'num_heads' parameter"),
+    ("transformer-zero-blocks", lambda: transformer(n_blocks=0),
+     lambda e: e.fit(TOKENS, X[:, 0]), ValueError, "'n_blocks' parameter"),
+    ("transformer-longer-sequences-at-predict", lambda: fitted("transformer"),
+     lambda e: e.predict(np.ones((2, 9), dtype=int)), ValueError,
+     "X has 9 features, but TransformerTextRegressor is expecting 5"),
+    ("fasttext-3d", lambda: fasttext(), lambda e: e.fit(np.ones((30, 2, 2)), BINARY),
+     ValueError, "2-D array of token ids or features, but X is 3-D"),
+    ("fasttext-features-then-tokens", lambda: fitted("fasttext-features"),
+     lambda e: e.predict(TOKENS[:, :3]), ValueError,
+     "X has 3 features, but FastTextClassifier is expecting 4"),
+    ("embeddings-not-vectors", lambda: lstm(embeddings=np.eye(3)),
+     lambda e: e.fit(TOKENS, BINARY), TypeError, "WordVectors object"),
+    ("embeddings-ids-beyond-vectors", lambda: lstm(embeddings=VECTORS),
+     lambda e: e.fit(TOKENS, BINARY), ValueError,
+     r"token id 9, but the pretrained embeddings cover ids 0 to 3"),
+    ("embeddings-with-series", lambda: cnn(embeddings=VECTORS),
+     lambda e: e.fit(X, BINARY), ValueError, "embeddings but numeric"),
+    ("embeddings-with-features", lambda: fasttext(embeddings=VECTORS),
+     lambda e: e.fit(np.abs(X), BINARY), ValueError,
+     "embeddings but a document-feature matrix"),
+    ("tokenizer-buckets-without-ngrams", lambda: TextTokenizer(ngram_buckets=8),
+     lambda t: t.fit(DOCS), ValueError, r"set ngram_range=\(1, 2\)"),
+    ("tokenizer-buckets-with-char-analyzer",
+     lambda: TextTokenizer(ngram_buckets=8, analyzer="char", ngram_range=(1, 2)),
+     lambda t: t.fit(DOCS), ValueError, "needs analyzer='word'"),
+    ("tokenizer-zero-buckets", lambda: TextTokenizer(ngram_buckets=0),
+     lambda t: t.fit(DOCS), ValueError, "'ngram_buckets' parameter"),
+    ("tokenizer-vocabulary-dict", lambda: TextTokenizer(vocabulary={"cat": 2}),
+     lambda t: t.fit(DOCS), TypeError, "vocabulary must be a sequence of tokens"),
     # ----------------------------------------------------------- partial_fit
     ("partial-fit-without-classes", lambda: mlp(), lambda e: e.partial_fit(X, Y),
      ValueError, "classes must be passed on the first call"),
@@ -280,7 +348,7 @@ def test_enough_cases():
         lambda e: e.fit(X, np.zeros(30)),  # one class
         lambda e: e.fit(with_nan(X), Y),  # NaN in X
         lambda e: e.fit(X[:, :2], np.array(["x", "y"] * 15, dtype=object)[:-1]),
-        lambda e: e.fit(X * 1e38, Y),  # NaN loss
+        lambda e: e.fit(X * 1e39, Y),  # NaN loss (inf in float32, on any backend)
     ],
     ids=["one-class", "nan-X", "length-mismatch", "nan-loss"],
 )

@@ -78,7 +78,7 @@ def test_corrected_ttest_degenerate_cases():
 
 def test_default_models_classification_and_regression():
     models = default_models(epochs=2, random_state=3)
-    assert list(models) == ["lr", "mlp", "lstm", "gru"]
+    assert list(models) == ["lr", "mlp", "lstm", "gru", "cnn", "transformer", "fasttext"]
     assert isinstance(models["lr"][-1], LogisticRegression)
     assert isinstance(models["mlp"][0], TfidfVectorizer)
     assert isinstance(models["mlp"][-1], MLPTextClassifier)

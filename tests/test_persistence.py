@@ -19,12 +19,17 @@ from sklearn.pipeline import make_pipeline
 
 import sknn_text
 from sknn_text import (
+    CNNTextClassifier,
+    CNNTextRegressor,
+    FastTextClassifier,
     GRURegressor,
     LSTMTextClassifier,
     MLPTextClassifier,
     MLPTextRegressor,
     SimpleRNNTextRegressor,
     TextTokenizer,
+    TransformerTextClassifier,
+    WordVectors,
 )
 
 RNG = np.random.RandomState(0)
@@ -73,6 +78,24 @@ CASES = {
         TOKENS, Y, TOKENS,
     ),
     "gru-series-3d": (GRURegressor(units=4, pooling="max", **SMALL), SERIES, X[:, 0], SERIES),
+    "cnn-tokens-pretrained": (
+        CNNTextClassifier(
+            filters=3, kernel_sizes=(2, 3), freeze_embeddings=True, **SMALL,
+            embeddings=WordVectors([f"w{i}" for i in range(30)], RNG.normal(size=(30, 4))),
+        ),
+        TOKENS, Y, TOKENS,
+    ),
+    "cnn-regressor-series": (
+        CNNTextRegressor(filters=3, kernel_sizes=2, **SMALL), SERIES, X[:, 0], SERIES
+    ),
+    "transformer-tokens-multiclass": (
+        TransformerTextClassifier(num_heads=2, feedforward_dim=4, embedding_dim=4, **SMALL),
+        TOKENS, RNG.randint(0, 3, 48), TOKENS,
+    ),
+    "fasttext-sparse-features": (
+        FastTextClassifier(embedding_dim=3, **SMALL),
+        sp.csr_matrix(np.where(X > 0.5, X, 0)), Y, sp.csr_matrix(np.where(X > 0.5, X, 0)),
+    ),
     "simple-rnn-series-2d": (
         SimpleRNNTextRegressor(units=4, random_state=np.random.RandomState(5), epochs=2),
         X, X[:, 0] + 10, X,
@@ -95,6 +118,10 @@ def pipelines():
         ).fit(TEXTS, Y),
         "tfidf-mlp": make_pipeline(
             TfidfVectorizer(), MLPTextClassifier((6,), **SMALL)
+        ).fit(TEXTS, Y),
+        "hashed-bigrams-fasttext": make_pipeline(
+            TextTokenizer(ngram_range=(1, 2), ngram_buckets=64),
+            FastTextClassifier(embedding_dim=3, **SMALL),
         ).fit(TEXTS, Y),
     }
 
@@ -170,7 +197,12 @@ LOAD_AND_PREDICT = textwrap.dedent(
 
 def test_fresh_process_predicts_bit_identically(fitted, tmp_path):
     expected, files = {}, []
-    for name in ["mlp-string-labels", "lstm-tokens-attention", "gru-series-3d"]:
+    for name in [
+        "mlp-string-labels",
+        "lstm-tokens-attention",
+        "gru-series-3d",
+        "transformer-tokens-multiclass",
+    ]:
         estimator, data = fitted[name], CASES[name][3]
         np.save(tmp_path / f"{name}.X.npy", data)
         expected[name] = prediction(estimator, data)
