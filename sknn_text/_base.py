@@ -10,13 +10,18 @@ Every public estimator combines three pieces:
   and the guarantee that a failed fit leaves the estimator as it was.
 """
 
+from __future__ import annotations
+
 import contextlib
+import os
 import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, BinaryIO
 
 import keras
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -35,6 +40,10 @@ from ._backend import (
 )
 from ._data import ArrayBatches, predict_in_batches
 from ._persistence import save as save_estimator
+from ._typing import MatrixLike
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 _OPTIMIZERS = {
     "adam": keras.optimizers.Adam,
@@ -156,7 +165,7 @@ class BaseTextNetwork(BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Train the network on ``X`` and ``y``.
 
         Parameters
@@ -432,7 +441,7 @@ class BaseTextNetwork(BaseEstimator):
         return None
 
     # ---------------------------------------------------------- persistence
-    def save(self, path):
+    def save(self, path: str | os.PathLike | BinaryIO) -> None:
         """Save the estimator to a file that loads without running any code.
 
         ``pickle`` and ``joblib`` work too, but loading a pickle executes

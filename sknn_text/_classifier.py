@@ -5,9 +5,13 @@
 * multilabel indicator ``y`` (2-D 0/1): one sigmoid unit per label.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
@@ -15,6 +19,10 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._base import OutputHead
+from ._typing import MatrixLike
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 _MULTILABEL = "multilabel-indicator"
 CLASS_WEIGHT_CONSTRAINT = [dict, StrOptions({"balanced"}), None]
@@ -138,7 +146,13 @@ class NetworkClassifierMixin(ClassifierMixin):
         return y.ravel()
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(
+        self,
+        X: MatrixLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        classes: ArrayLike | None = None,
+    ) -> Self:
         """Train for one epoch on ``X`` and ``y``, keeping optimizer state.
 
         Parameters
@@ -159,7 +173,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         """
         return self._partial_fit(X, y, sample_weight, classes)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> np.ndarray:
         """Class probabilities for ``X``.
 
         Parameters
@@ -180,7 +194,7 @@ class NetworkClassifierMixin(ClassifierMixin):
             return np.hstack([1.0 - output, output])
         return output / output.sum(axis=1, keepdims=True)
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Predicted class labels for ``X``.
 
         Parameters

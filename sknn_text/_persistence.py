@@ -18,6 +18,8 @@ NumPy arrays and scalars, a ``RandomState`` and a Keras optimizer (by its Keras
 config). Loading rebuilds only these; anything else is refused when saving.
 """
 
+from __future__ import annotations
+
 import importlib
 import json
 import os
@@ -25,8 +27,12 @@ import tempfile
 import warnings
 import zipfile
 import zlib
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 FORMAT = "sknn_text"
 FORMAT_VERSION = 1
@@ -201,7 +207,7 @@ def _encode_all(values, what, hint):
 
 
 # ---------------------------------------------------------------------- save
-def save(estimator, path):
+def save(estimator: BaseEstimator, path: str | os.PathLike | BinaryIO) -> None:
     """Write ``estimator`` to ``path`` in the sknn_text format.
 
     Parameters
@@ -264,7 +270,7 @@ def _keras_version(model):
 
 
 # ---------------------------------------------------------------------- load
-def load(path):
+def load(path: str | os.PathLike | BinaryIO) -> BaseEstimator:
     """Load an estimator written by ``save``; no code from the file is run.
 
     Unlike ``pickle.load`` and ``joblib.load``, which can execute arbitrary code

@@ -4,12 +4,21 @@ The network learns ``(y - mean) / std`` so that raw-scale targets (ratings from
 1 to 10, prices) train as well as unit-scale ones; ``predict`` maps back.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils import check_array
 
 from ._base import OutputHead
 from ._data import ndim_of
+from ._typing import MatrixLike
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class NetworkRegressorMixin(RegressorMixin):
@@ -38,7 +47,9 @@ class NetworkRegressorMixin(RegressorMixin):
         return encoded, OutputHead(encoded.shape[1], "linear", "mean_squared_error")
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(
+        self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> Self:
         """Train for one epoch on ``X`` and ``y``, keeping optimizer state.
 
         The target scaling is fixed by the first call.
@@ -59,7 +70,7 @@ class NetworkRegressorMixin(RegressorMixin):
         """
         return self._partial_fit(X, y, sample_weight, None)
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Predicted targets for ``X``, in the original scale of ``y``.
 
         Parameters

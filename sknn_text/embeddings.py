@@ -11,11 +11,16 @@ pipeline, which keeps token ids and embedding rows aligned without any fitting:
   padding and unknown words, frozen or fine-tuned (``freeze_embeddings``).
 """
 
+from __future__ import annotations
+
 import gzip
 import io
 import os
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["WordVectors", "load_word_vectors"]
 
@@ -51,7 +56,7 @@ class WordVectors:
     0.5
     """
 
-    def __init__(self, words, vectors):
+    def __init__(self, words: Sequence[str], vectors: ArrayLike) -> None:
         words = tuple(words)
         matrix = np.array(vectors, dtype=np.float32)
         if matrix.ndim != 2 or matrix.shape[0] != len(words) or not words:
@@ -74,10 +79,10 @@ class WordVectors:
         self._index = index
 
     @property
-    def dim(self):
+    def dim(self) -> int:
         return self.matrix.shape[1]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.words)
 
     def __iter__(self):
@@ -86,7 +91,7 @@ class WordVectors:
     def __contains__(self, word):
         return word in self._index
 
-    def __getitem__(self, word):
+    def __getitem__(self, word: str) -> np.ndarray:
         try:
             return self.matrix[self._index[word]]
         except KeyError:
@@ -115,7 +120,7 @@ class WordVectors:
     def __setstate__(self, state):
         self.__init__(state["words"], state["matrix"])
 
-    def coverage(self, tokens):
+    def coverage(self, tokens: Iterable[str]) -> float:
         """Share of the distinct ``tokens`` that have a vector.
 
         Parameters
@@ -133,7 +138,7 @@ class WordVectors:
             return 0.0
         return sum(token in self._index for token in distinct) / len(distinct)
 
-    def embedding_matrix(self, vocabulary=None):
+    def embedding_matrix(self, vocabulary: Sequence[str] | None = None) -> np.ndarray:
         """Embedding rows for token ids: zeros for padding (0) and unknown (1).
 
         Parameters
@@ -171,7 +176,12 @@ def as_word_vectors(value, name="embeddings"):
     )
 
 
-def load_word_vectors(source, *, max_words=None, encoding="utf-8"):
+def load_word_vectors(
+    source: str | os.PathLike | TextIO | Any,
+    *,
+    max_words: int | None = None,
+    encoding: str = "utf-8",
+) -> WordVectors:
     """Read pretrained word vectors in the word2vec/GloVe text format.
 
     Each line holds a word and its numbers, separated by spaces. A first line

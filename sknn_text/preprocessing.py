@@ -1,12 +1,18 @@
 """Text preprocessing transformers: raw documents to padded token-id sequences."""
 
+from __future__ import annotations
+
 import math
+import os
 import re
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterable
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -18,6 +24,9 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._persistence import save as save_estimator
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["TextTokenizer"]
 
@@ -226,7 +235,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.vocabulary = vocabulary
         self.ngram_buckets = ngram_buckets
 
-    def build_analyzer(self):
+    def build_analyzer(self) -> Callable[[str], list[str]]:
         """Return the callable that splits one document into tokens.
 
         Returns
@@ -332,7 +341,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return tokens[:length] if self.truncating == "post" else tokens[-length:]
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, raw_documents, y=None):
+    def fit(self, raw_documents: Iterable[str], y: None = None) -> Self:
         """Learn the vocabulary and the sequence length from the documents.
 
         Parameters
@@ -398,7 +407,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         )
         return self
 
-    def transform(self, raw_documents):
+    def transform(self, raw_documents: Iterable[str]) -> np.ndarray:
         """Map each document to a row of token ids, right-padded with 0.
 
         Parameters
@@ -433,7 +442,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             output[row, : len(ids)] = ids
         return output
 
-    def get_vocabulary(self):
+    def get_vocabulary(self) -> np.ndarray:
         """Tokens in id order, with ``""`` for padding and ``"[UNK]"`` at id 1.
 
         Hashed n-gram ids, if any, follow as ``"[NGRAM <bucket>]"``.
@@ -448,7 +457,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         buckets = [f"[NGRAM {bucket}]" for bucket in self._ngram_buckets_used]
         return np.asarray([PADDING_TOKEN, OOV_TOKEN, *tokens, *buckets], dtype=object)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> list[np.ndarray]:
         """Map rows of token ids back to tokens, dropping the padding.
 
         Parameters
@@ -476,7 +485,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             )
         return [vocabulary[row[row != PADDING_ID]] for row in X]
 
-    def save(self, path):
+    def save(self, path: str | os.PathLike | BinaryIO) -> None:
         """Save the tokenizer to a file that loads without running any code.
 
         The file holds JSON only (parameters and vocabulary), unlike a pickle,

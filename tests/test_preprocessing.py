@@ -113,3 +113,35 @@ def test_clone_and_pickle():
     assert clone(tokenizer).get_params() == tokenizer.get_params()
     restored = pickle.loads(pickle.dumps(tokenizer))
     np.testing.assert_array_equal(restored.transform(DOCS), tokenizer.transform(DOCS))
+
+
+def test_set_output_pandas_feeds_a_sequence_model():
+    import pandas as pd
+
+    from sknn_text import LSTMTextClassifier
+
+    docs = ["the cat sat", "a dog ran", "the dog sat", "a cat ran"] * 5
+    tokenizer = TextTokenizer(sequence_length=4).set_output(transform="pandas")
+    frame = tokenizer.fit_transform(docs)
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == [f"texttokenizer{i}" for i in range(4)]
+    assert frame.dtypes.unique().tolist() == [np.dtype("int32")]
+    clf = LSTMTextClassifier(units=4, embedding_dim=4, epochs=1, random_state=0)
+    clf.fit(frame, [0, 1, 0, 1] * 5)
+    assert clf.feature_names_in_.tolist() == list(frame.columns)
+    assert clf.predict(frame).shape == (20,)
+
+
+def test_hashed_ngram_rows_and_unseen_buckets():
+    tokenizer = TextTokenizer(ngram_range=(1, 2), ngram_buckets=1000, sequence_length=3)
+    tokenizer.fit(["good film", "bad film"])
+    assert tokenizer.transform(["good film"]).shape == (1, 6)  # 3 unigrams + 3 bigrams
+    assert tokenizer.n_ngram_ids_ == 2
+    good_film, bad_film = tokenizer.transform(["good film", "bad film"])[:, 2]
+    first_ngram_id = len(tokenizer.vocabulary_) + 2
+    assert {good_film, bad_film} == {first_ngram_id, first_ngram_id + 1}
+    # A bigram never seen in fit falls in an unused bucket -> out-of-vocabulary.
+    row = tokenizer.transform(["film good"])[0]
+    assert row[2] == 1
+    assert tokenizer.get_vocabulary()[first_ngram_id].startswith("[NGRAM ")
+    assert len(tokenizer.get_feature_names_out()) == 6
