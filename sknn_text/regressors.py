@@ -24,8 +24,8 @@ from ._docs import (
 from ._fasttext import FastTextNetwork
 from ._feedforward import FeedForwardNetwork
 from ._recurrent import RecurrentNetwork
-from ._transformer import TransformerNetwork
 from ._regressor import NetworkRegressorMixin
+from ._transformer import TransformerNetwork
 
 _TARGET_NOTE = """
 The target is standardized per output column for training and mapped back in
