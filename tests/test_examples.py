@@ -12,6 +12,8 @@ EXPECTED_OUTPUT = {
     "plot_grid_search.py": "best:",
     "plot_spam_mlp.py": "spam",
     "plot_text_regression_gru.py": "R^2",
+    "plot_multilabel_reuters.py": "micro-F1",
+    "plot_forecasting_gru.py": "RMSE",
 }
 
 
