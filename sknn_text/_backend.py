@@ -1,11 +1,22 @@
 """The one module that knows the Keras backend: sparse and variable-width batches.
 
-Everything else in sknn_text speaks ``keras`` / ``keras.ops`` only. On TensorFlow a
-CSR mini-batch becomes a ``tf.SparseTensor`` and the first ``Dense`` layer runs a
-sparse-dense product; on a backend without that path the batch is densified (one
-batch at a time, never the whole matrix). Token batches trimmed to different
-widths reach TensorFlow through a ``tf.data`` pipeline whose signature leaves the
-time axis open (Keras would otherwise fix it from the first batches it sees).
+Everything else in sknn_text speaks ``keras`` / ``keras.ops`` only, and only this
+module imports TensorFlow or JAX, and only when Keras runs on that backend (with
+``KERAS_BACKEND=jax`` TensorFlow is never imported).
+
+On TensorFlow a CSR mini-batch becomes a ``tf.SparseTensor`` and the first
+``Dense`` layer runs a sparse-dense product; on JAX it becomes a
+``jax.experimental.sparse.BCOO`` whose number of stored entries is padded to a
+power of two, so that the compiled train step is reused across batches; on a
+backend without sparse tensors the batch is densified (one batch at a time, never
+the whole matrix). Token batches trimmed to different widths reach TensorFlow
+through a ``tf.data`` pipeline whose signature leaves the time axis open (Keras
+would otherwise fix it from the first batches it sees); elsewhere they go as the
+plain ``PyDataset``, their width rounded up to a power of two so that JAX compiles
+the train and predict steps for a few shapes only. On TensorFlow the train step
+runs as a ``tf.function`` without XLA (``jit_compile=False``); on JAX it must be
+compiled (``jax.jit``), or every batch runs op by op and every recurrent layer's
+``lax.scan`` is compiled anew.
 
 It also keeps repeated fits (a grid search, a cross-validation) from growing the
 process. Keras 3 on TensorFlow keeps process-wide state for every model it trains:
@@ -25,7 +36,8 @@ itself, :func:`release_kernel_cache` drops the third, and ``ArrayBatches.release
 lets go of the training arrays so that the fourth keeps only a few small objects.
 ``keras.backend.clear_session()`` is not used: it also resets Keras's global name
 counters, dtype policy and custom-object scope, and drops every ``tf.data``
-callback, all of which may belong to the user's other live models.
+callback, all of which may belong to the user's other live models. These hooks
+are TensorFlow's only; on other backends they do nothing.
 """
 
 import logging
@@ -55,28 +67,86 @@ class _PerModelTracingFilter(logging.Filter):
 logging.getLogger("tensorflow").addFilter(_PerModelTracingFilter())
 
 
+#: Backends whose ``Dense`` layer takes a sparse input tensor, and that sknn_text
+#: knows how to hand a sparse mini-batch to.
+_SPARSE_BACKENDS = ("tensorflow", "jax")
+
+
+def _on_tensorflow():
+    return keras.backend.backend() == "tensorflow"
+
+
 def sparse_batches_supported():
     """Whether the active backend takes sparse mini-batches."""
-    return keras.backend.backend() == "tensorflow"
+    return keras.backend.backend() in _SPARSE_BACKENDS
 
 
 def to_backend_sparse(batch):
     """A SciPy CSR mini-batch as the backend's sparse tensor (float32)."""
-    import tensorflow as tf
-
     if not batch.has_sorted_indices:
         batch = batch.sorted_indices()
     coo = batch.tocoo()
-    return tf.SparseTensor(
-        indices=np.column_stack([coo.row, coo.col]).astype(np.int64),
-        values=coo.data.astype(np.float32, copy=False),
-        dense_shape=coo.shape,
+    indices = np.column_stack([coo.row, coo.col])
+    values = coo.data.astype(np.float32, copy=False)
+    if _on_tensorflow():
+        import tensorflow as tf
+
+        return tf.SparseTensor(
+            indices=indices.astype(np.int64),
+            values=values,
+            dense_shape=coo.shape,
+        )
+    if keras.backend.backend() == "jax":
+        return _jax_bcoo(indices, values, coo.shape)
+    raise NotImplementedError(  # pragma: no cover - guarded by sparse_batches_supported
+        f"sparse mini-batches are not supported on {keras.backend.backend()!r}"
     )
 
 
+def _jax_bcoo(indices, values, shape):
+    """A ``BCOO`` whose stored entries are padded to a power of two.
+
+    JAX compiles the train step once per shape of its inputs, and a ``BCOO``'s
+    shape includes its number of stored entries: padding it to a power of two
+    leaves a handful of shapes per fit instead of one per batch. The padding
+    entries hold 0 at position (0, 0), ahead of the (sorted) real ones; a product
+    (what ``Dense`` computes) sums duplicate entries, so they add exactly nothing.
+    """
+    import jax.experimental.sparse as jax_sparse
+
+    stored = 1 << (max(len(values), 1) - 1).bit_length()
+    padding = stored - len(values)  # (0, 0) entries may repeat: not unique
+    padded_indices = np.zeros((stored, 2), dtype=np.int32)
+    padded_indices[padding:] = indices
+    padded_values = np.zeros(stored, dtype=np.float32)
+    padded_values[padding:] = values
+    return jax_sparse.BCOO(
+        (padded_values, padded_indices),
+        shape=tuple(int(size) for size in shape),
+        indices_sorted=True,
+    )
+
+
+def batch_width(width, max_width):
+    """Width of a token batch whose longest row has ``width`` tokens.
+
+    TensorFlow runs each width as it is (its ``tf.data`` signature leaves the time
+    axis open). JAX compiles the train and predict steps once per input shape, so
+    elsewhere the width is rounded up to a power of two (at most ``max_width``, the
+    width of ``X``): a few compiled shapes per fit, at most twice the padding.
+    """
+    if _on_tensorflow() or width >= max_width:
+        return width
+    return min(1 << (int(width) - 1).bit_length(), max_width)
+
+
 def as_keras_data(batches):
-    """What ``model.fit`` should receive for an ``ArrayBatches``."""
-    if not batches.variable_width or keras.backend.backend() != "tensorflow":
+    """What ``model.fit`` should receive for an ``ArrayBatches``.
+
+    On TensorFlow, token batches of different widths go through ``tf.data``; on
+    other backends (and for fixed-width batches) the ``PyDataset`` itself.
+    """
+    if not batches.variable_width or not _on_tensorflow():
         return batches
     import tensorflow as tf
 
@@ -119,6 +189,9 @@ def prepare_training(model, data_batch):
         symbolic_build(data_batch=data_batch)
     elif not model.optimizer.built:  # pragma: no cover - older Keras
         model.optimizer.build(model.trainable_variables)
+    if not _on_tensorflow():
+        compile_steps(model)
+        return
     optimizer = model.optimizer
     strategy = getattr(optimizer, "_distribution_strategy", None)
     if (
@@ -131,6 +204,24 @@ def prepare_training(model, data_batch):
         optimizer._all_reduce_sum_gradients = _gradients_unchanged
 
 
+def compile_steps(model):
+    """Have Keras compile the train and predict steps where the backend needs it.
+
+    sknn_text compiles its models with ``jit_compile=False``: on TensorFlow that
+    runs them as a ``tf.function`` without XLA, which takes sparse inputs and
+    open-width token batches. On JAX it would run every step op by op (and
+    compile each recurrent layer's scan at every batch), so there the steps are
+    ``jax.jit``-compiled, as Keras does by default. This also covers a model
+    loaded from a file or a pickle, whose compile settings come from the file.
+    Nothing changes on TensorFlow.
+    """
+    if keras.backend.backend() != "jax" or getattr(model, "jit_compile", True):
+        return
+    model.jit_compile = True
+    # Steps made before the change would keep running op by op.
+    model.train_function = model.test_function = model.predict_function = None
+
+
 def release_kernel_cache():
     """Drop the eager context's cached kernels; they are rebuilt on demand.
 
@@ -138,7 +229,7 @@ def release_kernel_cache():
     context, without touching Keras's global state: live models stay valid and
     their next call instantiates its kernels once more.
     """
-    if keras.backend.backend() != "tensorflow":
+    if not _on_tensorflow():
         return
     from tensorflow.python.eager import context
 
@@ -147,7 +238,7 @@ def release_kernel_cache():
 
 def out_of_memory_errors():
     """The exception types that mean the backend could not allocate a tensor."""
-    if keras.backend.backend() != "tensorflow":
+    if not _on_tensorflow():
         return (MemoryError,)
     import tensorflow as tf
 

@@ -4,12 +4,13 @@ Three kinds of input reach a network:
 
 * dense 2-D float arrays (TF-IDF after ``toarray``, numeric features),
 * SciPy CSR matrices, passed on as one sparse tensor per batch where the
-  backend supports it (see ``_backend``), else densified one batch at a time,
-  never as a whole,
+  backend supports it (TensorFlow, JAX: see ``_backend``), else densified one
+  batch at a time, never as a whole,
 * sequences: 2-D integer token ids (0 = right-padding) or 3-D numeric series.
 
 Token batches are bucketed by length and trimmed to their longest row, so the
-network processes little padding; masking keeps them right-padded. Shuffling
+network processes little padding (on JAX the width is rounded up to a power of
+two, see ``_backend.batch_width``); masking keeps them right-padded. Shuffling
 uses a NumPy generator seeded by the estimator, so training order is
 reproducible without any global random state.
 """
@@ -19,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
-from ._backend import to_backend_sparse
+from ._backend import batch_width, compile_steps, to_backend_sparse
 
 #: Rows sorted by length together, as a multiple of the batch size: large enough
 #: for batches of similar lengths, small enough to keep each epoch's order random.
@@ -102,13 +103,18 @@ def sequence_lengths(token_ids):
     return np.where(nonzero.any(axis=1), last, 0)
 
 
+def _trimmed_width(lengths, max_width):
+    """Width of a token batch with these row lengths, out of ``max_width``."""
+    return batch_width(max(int(lengths.max(initial=0)), 1), max_width)
+
+
 def _batch_rows(X, rows, sparse, lengths=None):
     """Rows of ``X`` ready for Keras: a backend sparse tensor when ``sparse``,
     else a dense array (float32, or integer token ids trimmed to the longest
     row when ``lengths`` are given)."""
     chunk = X[rows]
     if lengths is not None:
-        width = max(int(lengths[rows].max(initial=0)), 1)
+        width = _trimmed_width(lengths[rows], X.shape[1])
         return np.ascontiguousarray(chunk[:, :width])
     if sparse:
         chunk = sp.csr_matrix(chunk, dtype=np.float32)
@@ -194,7 +200,7 @@ class ArrayBatches(keras.utils.PyDataset):
     def padded_positions(self):
         """Token positions the network processes in one epoch, padding included."""
         return sum(
-            len(rows) * max(int(self.lengths[rows].max(initial=0)), 1)
+            len(rows) * _trimmed_width(self.lengths[rows], self.X.shape[1])
             for rows in self._batches
         )
 
@@ -227,6 +233,7 @@ class ArrayBatches(keras.utils.PyDataset):
 def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):
     """Run ``model.predict_on_batch`` over ``X`` batch by batch; rows come back
     in their original order (token ids are grouped by length and trimmed)."""
+    compile_steps(model)
     batches = ArrayBatches(X, batch_size=batch_size, sparse=sparse, lengths=lengths)
     outputs = [
         keras.ops.convert_to_numpy(model.predict_on_batch(batches[i][0]))

@@ -1,7 +1,9 @@
 """Mini-batching: every row once per epoch, length buckets, trimming, order."""
 
+import keras
 import numpy as np
 
+from sknn_text._backend import batch_width
 from sknn_text._data import ArrayBatches, predict_in_batches, sequence_lengths
 
 
@@ -28,10 +30,12 @@ def test_length_buckets_cover_every_row_once_and_trim_padding():
         assert sorted(seen) == list(range(len(X)))
         for i in range(len(batches)):
             x, rows = batches[i]
-            assert x.shape[1] == max(lengths[rows].max(), 1)
+            # The longest row's length (on JAX rounded up to a power of two).
+            assert x.shape[1] == batch_width(max(lengths[rows].max(), 1), X.shape[1])
             np.testing.assert_array_equal(x, X[rows, : x.shape[1]])
         batches.on_epoch_end()
-    assert batches.padded_positions() / lengths.sum() <= 1.3
+    tensorflow = keras.backend.backend() == "tensorflow"
+    assert batches.padded_positions() / lengths.sum() <= (1.3 if tensorflow else 1.6)
     assert X.size / lengths.sum() > 3  # what fixed-width batches would cost
 
 
