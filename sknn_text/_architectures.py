@@ -30,7 +30,9 @@ _ACTIVATIONS = {
 _CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
 
-def _output_layer(x, n_outputs, output_activation, l2, seeds, layer_class=layers.Dense):
+def _output_layer(x, n_outputs, output_activation, l2, seeds, layer_class=Float64Dense):
+    """The last layer, computed in float64 (see ``Float64Dense``) unless it reads
+    sparse input directly (an MLP without hidden layers)."""
     return layer_class(
         n_outputs,
         activation=output_activation,
@@ -143,7 +145,8 @@ def build_mlp(
         )(x)
         if dropout > 0:
             x = layers.Dropout(dropout, seed=seeds())(x)
-    outputs = _output_layer(x, n_outputs, output_activation, l2, seeds)
+    dense_output = layers.Dense if sparse_input and not hidden_layer_sizes else Float64Dense
+    outputs = _output_layer(x, n_outputs, output_activation, l2, seeds, dense_output)
     return keras.Model(inputs, outputs, name="mlp")
 
 
@@ -400,9 +403,7 @@ def build_transformer(
     x = MaskedPooling1D("mean", name="mean_pooling")(x)
     if dropout > 0:
         x = layers.Dropout(dropout, seed=seeds())(x)
-    outputs = _output_layer(
-        x, n_outputs, output_activation, l2, seeds, layer_class=Float64Dense
-    )
+    outputs = _output_layer(x, n_outputs, output_activation, l2, seeds)
     model = keras.Model(inputs, outputs, name="transformer")
     return _finish(model, embedding_weights, freeze_embeddings)
 

@@ -228,7 +228,7 @@ def _cnn_doc(name):
         attributes=FITTED_ATTRIBUTES,
         notes=_TARGET_NOTE,
         examples=_SERIES_EXAMPLE.format(
-            name=name, settings="epochs=30, dropout=0.0, learning_rate=0.01, "
+            name=name, settings="epochs=15, dropout=0.0, learning_rate=0.01, "
         ),
     )
 
@@ -248,7 +248,7 @@ def _transformer_doc(name):
         attributes=FITTED_ATTRIBUTES,
         notes=_TARGET_NOTE,
         examples=_SERIES_EXAMPLE.format(
-            name=name, settings="epochs=30, dropout=0.0, learning_rate=0.005, "
+            name=name, settings="epochs=15, dropout=0.0, learning_rate=0.01, "
         ),
     )
 
@@ -273,7 +273,7 @@ def _fasttext_doc(name):
         >>> rng = np.random.RandomState(0)
         >>> X = rng.uniform(size=(300, 8))                # e.g. TF-IDF weights
         >>> y = 3 + X @ rng.normal(size=8)
-        >>> model = FastTextRegressor(epochs=40, random_state=0).fit(X, y)
+        >>> model = FastTextRegressor(epochs=20, random_state=0).fit(X, y)
         >>> bool(model.score(X, y) > 0.9)
         True
         """,
