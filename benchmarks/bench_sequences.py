@@ -17,7 +17,7 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import load_split, markdown_table, save_json, timed  # noqa: E402
+from _common import load_split, markdown_table, save_json, timed
 
 BATCH_SIZE, EPOCHS, LENGTH = 64, 1, 200
 

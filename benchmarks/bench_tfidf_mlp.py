@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
+from _common import (
     current_rss_mb,
     load_split,
     markdown_table,
@@ -107,8 +107,8 @@ def main():
     if args.worker:
         return worker(*args.worker)
 
-    from sklearn.feature_extraction.text import TfidfVectorizer
     import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     limit = 2000 if args.quick else None
     epochs = 1 if args.quick else args.epochs

@@ -15,7 +15,7 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import load_split, markdown_table, save_json, timed  # noqa: E402
+from _common import load_split, markdown_table, save_json, timed
 
 
 def candidates(sequence_length):

@@ -25,7 +25,7 @@ os.environ.setdefault(
     "SKNN_TEXT_SHARED_DATASETS", str(ROOT.parent / "shared" / "datasets")
 )
 
-import sknn_text
+import sknn_text  # noqa: E402  (after the environment above is set)
 
 # -- Project -----------------------------------------------------------------
 project = "sknn_text"

@@ -35,6 +35,7 @@ grid = GridSearchCV(pipeline, param_grid, cv=2 if QUICK else 3)
 grid.fit(texts, labels)
 
 # %%
-for params, score in zip(grid.cv_results_["params"], grid.cv_results_["mean_test_score"]):
+results = grid.cv_results_
+for params, score in zip(results["params"], results["mean_test_score"], strict=True):
     print(f"{score:.3f}  {params}")
 print("best:", grid.best_params_)

@@ -157,7 +157,7 @@ def as_keras_data(batches):
         )
 
     first = batches[0]
-    signature = (open_shape(first[0], 2),) + tuple(open_shape(a, 1) for a in first[1:])
+    signature = (open_shape(first[0], 2), *tuple(open_shape(a, 1) for a in first[1:]))
 
     def generate():
         for index in range(len(batches)):

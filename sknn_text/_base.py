@@ -258,7 +258,7 @@ class BaseTextNetwork(BaseEstimator):
                 setattr(self, name, value)
             if saved_values is not None:
                 for variable, value in zip(
-                    _model_variables(model_in_place), saved_values
+                    _model_variables(model_in_place), saved_values, strict=False
                 ):
                     variable.assign(value)
             raise

@@ -34,10 +34,7 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _encode_target(self, y, *, reset, classes=None, incremental=False):
         y = self._check_labels(y)
         kind = _MULTILABEL if y.ndim == 2 else type_of_target(y)
-        if kind == _MULTILABEL:
-            found = np.arange(y.shape[1])
-        else:
-            found = np.unique(y)
+        found = np.arange(y.shape[1]) if kind == _MULTILABEL else np.unique(y)
         if reset:
             self.classes_ = self._initial_classes(found, classes, kind, incremental)
             self._target_kind = kind

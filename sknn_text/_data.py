@@ -84,7 +84,7 @@ def validate_numeric(estimator, X, **kwargs):
     try:
         return validate_data(estimator, X, **kwargs)
     except (TypeError, ValueError) as error:
-        if sp.issparse(X) or hasattr(X, "dtype") and X.dtype.kind not in "OUS":
+        if sp.issparse(X) or (hasattr(X, "dtype") and X.dtype.kind not in "OUS"):
             raise
         cell = _first_non_numeric(X)
         if cell is None:
@@ -240,6 +240,6 @@ def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):
         for i in range(len(batches))
     ]
     order = batches.row_order()
-    result = np.empty((X.shape[0],) + outputs[0].shape[1:], dtype=np.float64)
+    result = np.empty((X.shape[0], *outputs[0].shape[1:]), dtype=np.float64)
     result[order] = np.concatenate(outputs, axis=0)
     return result

@@ -222,7 +222,10 @@ _TOKEN_EXAMPLE = """
 >>> model.fit(texts, labels).predict(["great film", "dull film"]).tolist()
 ['pos', 'neg']
 """
-_TASKS = "Binary targets get one sigmoid unit, multiclass a softmax, multilabel indicator matrices one sigmoid per label."
+_TASKS = (
+    "Binary targets get one sigmoid unit, multiclass a softmax, multilabel "
+    "indicator matrices one sigmoid per label."
+)
 
 
 def _cnn_doc(name):

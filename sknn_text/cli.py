@@ -362,7 +362,7 @@ def _compare_command(args, out, err):
                 random_state=args.random_state,
                 progress=progress,
             )
-        except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+        except Exception as exc:
             failure = f"{PROG}: error: {type(exc).__name__}: {exc}"
     if failure is not None:
         print(failure, file=err)

@@ -193,7 +193,7 @@ class ComparisonDisplay:
         means = [float(np.mean(self.fold_scores[name])) for name in names]
         colors = ["tab:gray" if name == self.baseline else "tab:blue" for name in names]
         ax.barh(positions, means, color=colors, alpha=0.6)
-        for position, name in zip(positions, names):
+        for position, name in zip(positions, names, strict=False):
             scores = np.asarray(self.fold_scores[name], dtype=float)
             ax.plot(scores, np.full(scores.shape, position), "k.", alpha=0.8)
         if self.baseline in self.fold_scores:

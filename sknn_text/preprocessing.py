@@ -258,7 +258,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
     def _check_analyzer_parameters(self):
         """Errors that CountVectorizer would raise late or without the name."""
-        low, high = (tuple(self.ngram_range) + (None, None))[:2]
+        low, high = ((*tuple(self.ngram_range), None, None))[:2]
         if (
             len(self.ngram_range) != 2
             or not all(isinstance(n, Integral) for n in self.ngram_range)
@@ -286,7 +286,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
     def _blocks_per_row(self):
         """How many n-gram sizes a row holds: width = sequence_length_ times this."""
-        low, high = self.ngram_range
+        low, _high = self.ngram_range
         return len(self._ngram_sizes()) + (1 if low == 1 else 0)
 
     def _hashed_ngrams(self, window):
@@ -315,7 +315,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     def _fixed_vocabulary(self):
         """The ``vocabulary`` parameter as a list of unique tokens."""
         value = self.vocabulary
-        if isinstance(value, str) or isinstance(value, dict):
+        if isinstance(value, (str, dict)):
             raise TypeError(
                 "vocabulary must be a sequence of tokens (position i gets id i + 2) "
                 f"or WordVectors, got {type(value).__name__}."
@@ -478,7 +478,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 f"and dtype {X.dtype}."
             )
         if X.size and (X.min() < 0 or X.max() >= len(vocabulary)):
-            row, column = np.argwhere((X < 0) | (X >= len(vocabulary)))[0]
+            row, column = np.argwhere((X < 0) | (len(vocabulary) <= X))[0]
             raise ValueError(
                 f"X contains the token id {X[row, column]} (row {row}, column "
                 f"{column}), outside [0, {len(vocabulary) - 1}]."

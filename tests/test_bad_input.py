@@ -363,6 +363,6 @@ def test_failed_fit_keeps_the_fitted_estimator(bad_fit):
     assert clf.get_params() == params
     assert vars(clf).keys() == before.keys()
     assert all(vars(clf)[name] is value for name, value in before.items())
-    for now, then in zip(clf.model_.get_weights(), weights):
+    for now, then in zip(clf.model_.get_weights(), weights, strict=False):
         np.testing.assert_array_equal(now, then)
     np.testing.assert_array_equal(clf.predict_proba(X), expected)

@@ -199,7 +199,7 @@ def test_python_dash_m():
 def test_compare_draws_a_plot(capsys, reviews_csv, tmp_path):
     pytest.importorskip("matplotlib")
     png = tmp_path / "comparison.png"
-    status, out, err = run(
+    status, _out, err = run(
         capsys, "compare", "--csv", str(reviews_csv), "--text-column", "review",
         "--target-column", "sentiment", "--models", "lr", "--cv", "2",
         "--plot", str(png),

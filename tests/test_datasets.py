@@ -85,7 +85,7 @@ def test_return_X_y(loader, n):
     X, y = loader(return_X_y=True)
     bunch = loader()
     assert isinstance(X, list) and len(X) == n
-    assert X == bunch.data
+    assert bunch.data == X
     np.testing.assert_array_equal(y, bunch.target)
 
 
@@ -151,11 +151,11 @@ def test_load_text_csv_tsv_gzip_and_delimiters(tmp_path):
     tsv = "text\tlabel\nfirst, with comma\ta\nsecond\tb\n"
     expected = ["first, with comma", "second"]
     X, y = load_text_csv(write(tmp_path / "d.tsv", tsv), return_X_y=True)
-    assert X == expected and y.tolist() == ["a", "b"]
+    assert expected == X and y.tolist() == ["a", "b"]
     X, y = load_text_csv(
         write(tmp_path / "d.tsv.gz", tsv, compress=True), return_X_y=True
     )
-    assert X == expected and y.tolist() == ["a", "b"]
+    assert expected == X and y.tolist() == ["a", "b"]
     X, _ = load_text_csv(
         write(tmp_path / "d.csv.gz", CSV_TEXT, compress=True), return_X_y=True
     )

@@ -264,7 +264,7 @@ def test_early_stopping_restores_best_weights(blobs):
     assert clf.n_iter_ < 60 and len(keeper.per_epoch) == clf.n_iter_
     best = int(np.argmin(history["val_loss"]))
     assert clf.n_iter_ == best + 1 + 3  # stopped n_iter_no_change epochs after the best
-    for restored, kept in zip(clf.model_.get_weights(), keeper.per_epoch[best]):
+    for restored, kept in zip(clf.model_.get_weights(), keeper.per_epoch[best], strict=False):
         np.testing.assert_array_equal(restored, kept)
 
 
@@ -276,7 +276,8 @@ def test_warm_start_continues_and_accumulates(blobs):
     clf.fit(X, y)
     assert clf.n_iter_ == 4 and len(clf.history_["loss"]) == 4
     assert clf.history_["loss"][-1] < first_loss
-    assert not all(np.array_equal(a, b) for a, b in zip(weights, clf.model_.get_weights()))
+    now = clf.model_.get_weights()
+    assert not all(np.array_equal(a, b) for a, b in zip(weights, now, strict=True))
     with pytest.raises(ValueError, match="same classes"):
         clf.fit(X[y < 2], y[y < 2])
 

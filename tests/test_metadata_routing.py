@@ -132,7 +132,7 @@ def test_cross_validate_routes_sample_weight(name, reviews, routing, received):
     # Each fold's fit received that fold's weights ...
     folds = list(cv.split(texts, labels))
     assert len(received) == len(folds)
-    for (train, _), got in zip(folds, received):
+    for (train, _), got in zip(folds, received, strict=False):
         np.testing.assert_array_equal(got, weights[train])
     # ... and scores what a fit on that fold with those weights scores.
     for fold, (train, test) in enumerate(folds):

@@ -61,7 +61,8 @@ def test_inverse_transform_round_trips_known_tokens(docs, params):
     tokenizer = fit_or_explain(TextTokenizer(**params), docs)
     assume(tokenizer is not None)
     analyze = tokenizer.build_analyzer()
-    for doc, tokens in zip(docs, tokenizer.inverse_transform(tokenizer.transform(docs))):
+    decoded = tokenizer.inverse_transform(tokenizer.transform(docs))
+    for doc, tokens in zip(docs, decoded, strict=True):
         expected = analyze(doc)
         if len(expected) <= tokenizer.sequence_length_:
             assert tokens.tolist() == expected
@@ -80,6 +81,6 @@ def test_fit_transform_equals_fit_then_transform(docs):
 @given(docs=documents, position=st.integers(0, 8))
 def test_a_non_string_anywhere_is_named(bad, docs, position):
     position = min(position, len(docs))
-    corpus = docs[:position] + [bad] + docs[position:]
+    corpus = [*docs[:position], bad, *docs[position:]]
     with pytest.raises((TypeError, ValueError), match=f"Document {position} is"):
         TextTokenizer().fit(corpus)
