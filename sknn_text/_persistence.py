@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from .embeddings import WordVectors
+
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
@@ -129,7 +131,7 @@ def _encode(value):
         return {"__dict__": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if isinstance(value, np.random.RandomState):
         return {"__random_state__": _encode(value.get_state())}
-    if type(value).__name__ == "WordVectors" and type(value).__module__ == "sknn_text.embeddings":
+    if isinstance(value, WordVectors):
         return {"__word_vectors__": [list(value.words), _encode(np.asarray(value.matrix))]}
     optimizer_config = _optimizer_config(value)
     if optimizer_config is not None:
@@ -173,8 +175,6 @@ def _decode(value):
     if "__dict__" in value:
         return {_decode(k): _decode(v) for k, v in value["__dict__"]}
     if "__word_vectors__" in value:
-        from .embeddings import WordVectors
-
         words, matrix = value["__word_vectors__"]
         return WordVectors([str(word) for word in words], _decode(matrix))
     if "__random_state__" in value:
