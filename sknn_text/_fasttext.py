@@ -12,8 +12,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._architectures import build_fasttext
-from ._backend import sparse_batches_supported
-from ._data import looks_like_raw_text, ndim_of, validate_numeric
+from ._data import looks_like_raw_text, ndim_of
+from ._feedforward import validate_feature_matrix
 from ._sequence import SequenceNetwork
 
 
@@ -43,13 +43,10 @@ class FastTextNetwork(SequenceNetwork):
                 f"{name} got pretrained embeddings but a document-feature matrix; "
                 "embeddings apply to integer token ids from a TextTokenizer."
             )
-        X = validate_numeric(
-            self, X, reset=reset, accept_sparse="csr", dtype=(np.float32, np.float64)
-        )
+        X = validate_feature_matrix(self, X, reset=reset)
         if reset:
             self._vocabulary_size = None
             self._n_channels = None
-            self._sparse_input = sp.issparse(X) and sparse_batches_supported()
         return X
 
     def _sparse_batches(self):

@@ -25,6 +25,21 @@ def layer_sizes(value, name, *, allow_empty):
     return tuple(int(s) for s in sizes)
 
 
+def validate_feature_matrix(estimator, X, *, reset):
+    """``X`` as a float feature matrix (CSR kept sparse); on ``reset`` also decide
+    whether the network takes sparse mini-batches (``_sparse_input``)."""
+    X = validate_numeric(
+        estimator,
+        X,
+        reset=reset,
+        accept_sparse="csr",
+        dtype=(np.float32, np.float64),
+    )
+    if reset:
+        estimator._sparse_input = sp.issparse(X) and sparse_batches_supported()
+    return X
+
+
 class FeedForwardNetwork(BaseTextNetwork):
     """Architecture half of the MLP estimators: validates X, builds the model."""
 
@@ -48,16 +63,7 @@ class FeedForwardNetwork(BaseTextNetwork):
                 f"{np.asarray(X).shape}. Flatten each sample, or use a recurrent "
                 "estimator for sequences."
             )
-        X = validate_numeric(
-            self,
-            X,
-            reset=reset,
-            accept_sparse="csr",
-            dtype=(np.float32, np.float64),
-        )
-        if reset:
-            self._sparse_input = sp.issparse(X) and sparse_batches_supported()
-        return X
+        return validate_feature_matrix(self, X, reset=reset)
 
     def _size_hint(self):
         return (
