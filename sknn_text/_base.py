@@ -87,7 +87,13 @@ class _EpochRecorder(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         record = {name: float(value) for name, value in (logs or {}).items()}
-        weights = self.model.get_weights() if self.keep_weights else None
+        weights = None
+        if self.keep_weights:
+            # Free the previous copy before taking the next, so at most one copy
+            # of the weights is held. An interrupt in between finds no weights
+            # and propagates (fit then leaves the estimator as it was).
+            self.completed = (self.completed[0], None)
+            weights = self.model.get_weights()
         self.completed = ((*self.completed[0], record), weights)
 
     @property
@@ -335,28 +341,32 @@ class BaseTextNetwork(BaseEstimator):
         (``early_stopping``) or of the last completed one; before that it
         propagates. A NaN or infinite loss raises ``ValueError``.
         """
-        train_rows, val_rows = np.arange(X.shape[0]), None
+        train_rows, val_rows = None, None
         if validate:
             train_rows, val_rows = self._validation_split(y, rng)
+        # Both splits index X in place: the training matrix is never copied.
+        sparse, lengths = self._sparse_batches(), self._sequence_lengths(X)
         train = ArrayBatches(
-            X[train_rows],
-            y[train_rows],
-            None if weights is None else weights[train_rows],
+            X,
+            y,
+            weights,
             batch_size=batch_size,
             shuffle=True,
             seed=int(rng.randint(np.iinfo(np.int32).max)),
-            sparse=self._sparse_batches(),
-            lengths=self._sequence_lengths(X[train_rows]),
+            sparse=sparse,
+            lengths=lengths,
+            rows=train_rows,
         )
         validation = None
         if val_rows is not None:
             validation = ArrayBatches(
-                X[val_rows],
-                y[val_rows],
-                None if weights is None else weights[val_rows],
+                X,
+                y,
+                weights,
                 batch_size=max(batch_size, _PREDICT_BATCH_SIZE),
-                sparse=self._sparse_batches(),
-                lengths=self._sequence_lengths(X[val_rows]),
+                sparse=sparse,
+                lengths=lengths,
+                rows=val_rows,
             )
         recorder = _EpochRecorder(keep_weights=not validate)
         guard = _NonFiniteLossGuard()
@@ -385,7 +395,7 @@ class BaseTextNetwork(BaseEstimator):
             elif recorder.last_weights is not None:
                 model.set_weights(recorder.last_weights)
                 kept = "the weights of the last completed epoch"
-            else:  # interrupted while the first epoch was being recorded
+            else:  # interrupted while an epoch's weights were being copied
                 raise
             warnings.warn(
                 f"Training was interrupted (KeyboardInterrupt) after "

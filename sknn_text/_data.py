@@ -148,6 +148,10 @@ class ArrayBatches(keras.utils.PyDataset):
     lengths : ndarray or None
         Sequence length of every row of right-padded token ids: batches are
         then bucketed by length and trimmed to their longest row.
+    rows : ndarray or None
+        Indices of the rows of ``X`` (and ``y``, ``sample_weight``, ``lengths``)
+        to serve; ``None`` serves them all. Batches index ``X`` directly, so a
+        training split never copies the matrix.
     """
 
     def __init__(
@@ -161,9 +165,11 @@ class ArrayBatches(keras.utils.PyDataset):
         seed=None,
         sparse=False,
         lengths=None,
+        rows=None,
     ):
         super().__init__(workers=1, use_multiprocessing=False)
         self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.rows = np.arange(X.shape[0]) if rows is None else np.asarray(rows)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.sparse = sparse
@@ -177,8 +183,8 @@ class ArrayBatches(keras.utils.PyDataset):
         return self.lengths is not None
 
     def _new_batches(self):
-        n = self.X.shape[0]
-        order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+        n = self.rows.shape[0]
+        order = self.rows[self._rng.permutation(n)] if self.shuffle else self.rows
         if self.lengths is not None:
             bucket = self.batch_size * (BUCKET_BATCHES if self.shuffle else n)
             order = np.concatenate([
@@ -226,7 +232,7 @@ class ArrayBatches(keras.utils.PyDataset):
         dataset, and through them this object, for the life of the process;
         releasing the arrays keeps that to a few small objects per fit.
         """
-        self.X = self.y = self.sample_weight = self.lengths = None
+        self.X = self.y = self.sample_weight = self.lengths = self.rows = None
         self._batches = []
 
 
