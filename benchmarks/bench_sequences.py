@@ -56,7 +56,7 @@ def main():
     args = parser.parse_args()
     from sknn_text import TextTokenizer
 
-    train, labels, test, _ = load_split("imdb", limit=1000 if args.quick else None)
+    train, labels, test, _ = load_split("imdb", limit=500 if args.quick else None)
     tokenizer = TextTokenizer(max_tokens=20_000, sequence_length=LENGTH)
     X_train = tokenizer.fit_transform(train)
     X_test = tokenizer.transform(test)

@@ -110,7 +110,7 @@ def main():
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    limit = 2000 if args.quick else None
+    limit = 1000 if args.quick else None
     epochs = 1 if args.quick else args.epochs
     X_train, y_train, X_test, y_test = load_split("imdb", limit=limit)
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)

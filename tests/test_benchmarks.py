@@ -18,6 +18,7 @@ IMDB = ROOT.parent / "shared" / "datasets" / "imdb" / "data.csv.gz"
         ("bench_tfidf_mlp.py", "tfidf_mlp.json", "ratios", []),
         ("bench_sequences.py", "sequences.json", "padded_token_ratio", []),
         ("bench_tokenizer.py", "tokenizer.json", "rows", []),
+        ("bench_overhead.py", "overhead.json", "rows", []),
         # Three families keep the smoke run short; each family's estimator is
         # tested on its own elsewhere.
         ("bench_accuracy.py", "accuracy.json", "rows", ["--families", "lr,cnn,fasttext"]),

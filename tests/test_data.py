@@ -58,3 +58,24 @@ def test_predict_in_batches_restores_row_order():
 
     result = predict_in_batches(RowSum(), X, batch_size=64, lengths=lengths)
     np.testing.assert_array_equal(result.ravel(), X.sum(axis=1))
+
+
+def test_rows_serve_a_split_of_x_in_place():
+    X, lengths = right_padded(300)
+    y = np.arange(len(X))
+    weights = y * 0.5
+    rows = np.random.RandomState(1).permutation(len(X))[:200]
+    for lengths_or_none in (lengths, None):
+        batches = ArrayBatches(
+            X, y, weights, batch_size=32, shuffle=True, seed=0, lengths=lengths_or_none,
+            rows=rows,
+        )
+        assert batches.X is X  # indexed, never copied
+        for _ in range(2):
+            parts = [batches[i] for i in range(len(batches))]
+            served = np.concatenate([part[1] for part in parts])
+            assert sorted(served) == sorted(rows)
+            for x, row_ids, w in parts:
+                np.testing.assert_array_equal(x, X[row_ids, : x.shape[1]])
+                np.testing.assert_array_equal(w, weights[row_ids])
+            batches.on_epoch_end()
