@@ -16,6 +16,7 @@ from ._layers import (
     PaddingMask,
     PositionEmbedding,
     Seeds,
+    SquaredL2,
     TransformerEncoderBlock,
     ZeroPadding,
 )
@@ -37,7 +38,7 @@ def _output_layer(x, n_outputs, output_activation, l2, seeds, layer_class=Float6
         n_outputs,
         activation=output_activation,
         kernel_initializer=seeds.glorot(),
-        kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
+        kernel_regularizer=SquaredL2(l2) if l2 > 0 else None,
         name="output",
     )(x)
 
@@ -133,7 +134,7 @@ def build_mlp(
         An uncompiled model.
     """
     seeds = Seeds(seed)
-    regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
+    regularizer = SquaredL2(l2) if l2 > 0 else None
     inputs = keras.Input(shape=(n_features,), sparse=sparse_input, name="features")
     x = inputs
     for units in hidden_layer_sizes:

@@ -222,6 +222,50 @@ def compile_steps(model):
     model.train_function = model.test_function = model.predict_function = None
 
 
+def fused_adam_update(optimizer, gradient, variable, learning_rate):
+    """Apply one Adam update with TensorFlow's fused ``ResourceApplyAdam`` kernel.
+
+    The kernel implements Keras's update rule (bias-corrected step size, epsilon
+    added to the root of the second moment) in one pass, updating the weight and
+    both moments in place. Returns False, having done nothing, on other backends,
+    with AMSGrad and for sparse (``IndexedSlices``) gradients.
+    """
+    if not _on_tensorflow() or optimizer.amsgrad:
+        return False
+    import tensorflow as tf
+
+    if isinstance(gradient, tf.IndexedSlices):
+        return False
+    index = optimizer._get_variable_index(variable)
+    first, second = optimizer._momentums[index], optimizer._velocities[index]
+    dtype = variable.dtype
+    step = tf.cast(optimizer.iterations + 1, dtype)
+    beta_1 = tf.cast(optimizer.beta_1, dtype)
+    beta_2 = tf.cast(optimizer.beta_2, dtype)
+    tf.raw_ops.ResourceApplyAdam(
+        var=variable.handle,
+        m=first.handle,
+        v=second.handle,
+        beta1_power=tf.pow(beta_1, step),
+        beta2_power=tf.pow(beta_2, step),
+        lr=tf.cast(learning_rate, dtype),
+        beta1=beta_1,
+        beta2=beta_2,
+        epsilon=tf.cast(optimizer.epsilon, dtype),
+        grad=tf.cast(gradient, dtype),
+    )
+    return True
+
+
+def sum_of_squares(x):
+    """``sum(x ** 2)``; on TensorFlow without a temporary the size of ``x``."""
+    if _on_tensorflow():
+        import tensorflow as tf
+
+        return 2.0 * tf.nn.l2_loss(x)
+    return keras.ops.sum(keras.ops.square(x))
+
+
 def release_kernel_cache():
     """Drop the eager context's cached kernels; they are rebuilt on demand.
 

@@ -39,20 +39,13 @@ from ._backend import (
     release_kernel_cache,
 )
 from ._data import ArrayBatches, predict_in_batches
+from ._optimizers import OPTIMIZERS, make_optimizer
 from ._persistence import save as save_estimator
 from ._typing import MatrixLike
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-_OPTIMIZERS = {
-    "adam": keras.optimizers.Adam,
-    "adamw": keras.optimizers.AdamW,
-    "nadam": keras.optimizers.Nadam,
-    "rmsprop": keras.optimizers.RMSprop,
-    "adagrad": keras.optimizers.Adagrad,
-    "sgd": keras.optimizers.SGD,
-}
 _PREDICT_BATCH_SIZE = 512
 _AUTO_BATCH_SIZE = 200
 
@@ -131,13 +124,6 @@ class _NonFiniteLossGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def make_optimizer(optimizer, learning_rate):
-    """A fresh Keras optimizer from a name or by cloning a user's instance."""
-    if isinstance(optimizer, str):
-        return _OPTIMIZERS[optimizer](learning_rate=learning_rate)
-    return optimizer.__class__.from_config(optimizer.get_config())
-
-
 def _model_variables(model):
     optimizer_variables = model.optimizer.variables if model.optimizer else []
     return list(model.weights) + list(optimizer_variables)
@@ -157,7 +143,7 @@ class BaseTextNetwork(BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "optimizer": [StrOptions(set(_OPTIMIZERS)), keras.optimizers.Optimizer],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), keras.optimizers.Optimizer],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],

@@ -1,14 +1,17 @@
 """Custom Keras layers of the networks, registered so that saved models load safely.
 
-Every layer here is written with ``keras.ops`` only (no backend imports) and
-registered under the ``sknn_text`` package, so ``keras.saving.load_model``
-rebuilds it with ``safe_mode=True``.
+Every layer here is written with ``keras.ops`` (no backend imports; the L2
+penalty takes its sum of squares from the backend adapter) and registered under
+the ``sknn_text`` package, so ``keras.saving.load_model`` rebuilds it with
+``safe_mode=True``.
 """
 
 import itertools
 
 import keras
 from keras import layers, ops
+
+from ._backend import sum_of_squares
 
 
 class Seeds:
@@ -22,6 +25,25 @@ class Seeds:
 
     def glorot(self):
         return keras.initializers.GlorotUniform(seed=self())
+
+
+@keras.saving.register_keras_serializable(package="sknn_text")
+class SquaredL2(keras.regularizers.Regularizer):
+    """The penalty ``l2 * sum(w ** 2)``, as ``keras.regularizers.L2``.
+
+    Its sum of squares and that sum's gradient allocate no temporaries the size
+    of the weight beyond the gradient itself (on TensorFlow), which matters for
+    a first layer over a large TF-IDF vocabulary.
+    """
+
+    def __init__(self, l2):
+        self.l2 = float(l2)
+
+    def __call__(self, x):
+        return self.l2 * sum_of_squares(x)
+
+    def get_config(self):
+        return {"l2": self.l2}
 
 
 @keras.saving.register_keras_serializable(package="sknn_text")
