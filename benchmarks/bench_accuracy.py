@@ -9,7 +9,7 @@ accuracy, difference vs LR, fit seconds, of which TF-IDF/tokenizer seconds, epoc
 seconds per epoch) and writes benchmarks/results/accuracy.json. Families run one after
 the other in this process.
 
-    python benchmarks/bench_accuracy.py            # every family, full IMDB: about 12 min on 2 cores
+    python benchmarks/bench_accuracy.py            # every family, full IMDB: ~12 min on 2 cores
     python benchmarks/bench_accuracy.py --families lr,mlp,fasttext
     python benchmarks/bench_accuracy.py --quick    # 1,000/1,000 documents, 1 epoch, tiny
 """
