@@ -288,7 +288,7 @@ class BaseTextNetwork(BaseEstimator):
             model.set_weights(self.model_.get_weights())
         else:
             # scikit-learn's MLP adds alpha / 2 * ||W||^2 / batch_size to the
-            # mean batch loss; Keras's L2(l2) adds l2 * ||W||^2.
+            # mean batch loss; the SquaredL2(l2) penalty adds l2 * ||W||^2.
             l2 = self.alpha / (2.0 * batch_size)
             seed = int(rng.randint(np.iinfo(np.int32).max))
             try:

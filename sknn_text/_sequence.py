@@ -122,7 +122,7 @@ def _vocabulary_size(X):
         )
     largest = int(X.max(initial=0))
     if largest > MAX_TOKEN_ID:
-        row = int(np.argwhere(X.max() == X)[0, 0])
+        row = int(np.argmax(X.max(axis=1)))  # the first row holding it
         raise ValueError(
             f"X contains the token id {largest} (row {row}); token ids must be at "
             f"most {MAX_TOKEN_ID}. Number the tokens from 2 upwards, as "

@@ -258,7 +258,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
     def _check_analyzer_parameters(self):
         """Errors that CountVectorizer would raise late or without the name."""
-        low, high = ((*tuple(self.ngram_range), None, None))[:2]
+        low, high = (*self.ngram_range, None, None)[:2]
         if (
             len(self.ngram_range) != 2
             or not all(isinstance(n, Integral) for n in self.ngram_range)
