@@ -34,7 +34,7 @@ def mlp_case(texts, labels, epochs):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from sknn_text import MLPTextClassifier
-    from sknn_text._architectures import build_mlp
+    from sknn_text._architectures._mlp import build_mlp
 
     X = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(texts)
     X = X.astype(np.float32).tocsr()
@@ -59,7 +59,7 @@ def mlp_case(texts, labels, epochs):
 
 def lstm_case(texts, labels, epochs):
     from sknn_text import LSTMTextClassifier, TextTokenizer
-    from sknn_text._architectures import build_recurrent
+    from sknn_text._architectures._recurrent import build_recurrent
     from sknn_text._data import sequence_lengths
 
     ids = TextTokenizer(max_tokens=20_000, sequence_length=LENGTH).fit_transform(texts)

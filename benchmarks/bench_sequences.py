@@ -25,7 +25,7 @@ BATCH_SIZE, EPOCHS, LENGTH = 64, 1, 200
 def plain_keras(cell, X_train, y_train, X_test):
     import keras
 
-    from sknn_text._architectures import build_recurrent
+    from sknn_text._architectures._recurrent import build_recurrent
 
     model = build_recurrent(
         1, cell=cell, vocabulary_size=int(X_train.max()) + 1, embedding_dim=64,

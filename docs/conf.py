@@ -45,12 +45,15 @@ extensions = [
 templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
+    "_api_estimators.rst",
     "auto_examples/*.ipynb",
     "**.ipynb_checkpoints",
 ]
 default_role = "literal"
 
-autosummary_generate = True
+# The estimator sections of api.rst come from the registry (see below); the
+# generated file is included, not a page of its own, but autosummary reads it.
+autosummary_generate = ["api.rst", "_api_estimators.rst"]
 autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"
 
@@ -95,16 +98,43 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
 }
 
+# -- The estimators of the API page, from the registry ---------------------------
+
+
+def _estimator_sections():
+    """One autosummary section per task of the registry, aliases last."""
+    from sknn_text._registry import TASKS, built_in_families
+
+    sections = []
+    for task, title in TASKS.items():
+        names = [f.estimators[task] for f in built_in_families() if task in f.estimators]
+        aliases = [
+            alias
+            for f in built_in_families()
+            for alias, name in f.aliases.items()
+            if name in names
+        ]
+        sections.append(
+            f"{title}\n{'=' * len(title)}\n\n.. autosummary::\n   :toctree: generated/\n\n"
+            + "".join(f"   {name}\n" for name in [*names, *aliases])
+        )
+    return ".. currentmodule:: sknn_text\n\n" + "\n".join(sections)
+
+
+(DOCS / "generated").mkdir(exist_ok=True)
+(DOCS / "_api_estimators.rst").write_text(_estimator_sections())
+
 # -- Keep the API page complete ----------------------------------------------
 
 
 def _check_api_page(app):
     """Warn (an error under -W) for a public name that api.rst does not list."""
-    listed = set(
-        re.findall(
-            r"^\s+([A-Za-z_][\w.]*)\s*$", (DOCS / "api.rst").read_text(), re.MULTILINE
-        )
-    )
+    pages = (DOCS / "api.rst", DOCS / "_api_estimators.rst")
+    listed = {
+        name
+        for page in pages
+        for name in re.findall(r"^\s+([A-Za-z_][\w.]*)\s*$", page.read_text(), re.MULTILINE)
+    }
     missing = [
         name
         for name in sknn_text.__all__

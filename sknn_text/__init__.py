@@ -1,35 +1,20 @@
 """scikit-learn estimators that wrap Keras neural networks for text.
 
 The public names load on first use, so that ``import sknn_text`` (and the
-``sknn-text`` command) start without importing Keras and TensorFlow.
+``sknn-text`` command) start without importing Keras and TensorFlow. The
+estimators are those of the registry (``_registry``).
 """
 
 import importlib
 
-__version__ = "0.1.0"
+from ._registry import class_modules
+from ._version import __version__
 
 _EXPORTS = {
-    "CNNTextClassifier": "classifiers",
-    "CNNTextRegressor": "regressors",
-    "FastTextClassifier": "classifiers",
-    "FastTextRegressor": "regressors",
-    "GRURegressor": "regressors",
-    "GRUTextClassifier": "classifiers",
-    "GRUTextRegressor": "regressors",
-    "LSTMRegressor": "regressors",
-    "LSTMTextClassifier": "classifiers",
-    "LSTMTextRegressor": "regressors",
-    "MLPTextClassifier": "classifiers",
-    "MLPTextRegressor": "regressors",
-    "SimpleRNNRegressor": "regressors",
-    "SimpleRNNTextClassifier": "classifiers",
-    "SimpleRNNTextRegressor": "regressors",
-    "TextTokenizer": "preprocessing",
-    "TransformerTextClassifier": "classifiers",
-    "TransformerTextRegressor": "regressors",
-    "WordVectors": "embeddings",
-    "load": "_persistence",
-    "load_word_vectors": "embeddings",
+    **class_modules(built_in_only=True),
+    "WordVectors": f"{__name__}.embeddings",
+    "load": f"{__name__}._io",
+    "load_word_vectors": f"{__name__}.embeddings",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]
@@ -37,8 +22,7 @@ __all__ = [*sorted(_EXPORTS), "__version__"]
 
 def __getattr__(name):
     if name in _EXPORTS:
-        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
-        return getattr(module, name)
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

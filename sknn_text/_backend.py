@@ -1,22 +1,19 @@
-"""The one module that knows the Keras backend: sparse and variable-width batches.
+"""The one module that knows the Keras backend: compiled steps, sparse batches.
 
 Everything else in sknn_text speaks ``keras`` / ``keras.ops`` only, and only this
 module imports TensorFlow or JAX, and only when Keras runs on that backend (with
 ``KERAS_BACKEND=jax`` TensorFlow is never imported).
 
-On TensorFlow a CSR mini-batch becomes a ``tf.SparseTensor`` and the first
-``Dense`` layer runs a sparse-dense product; on JAX it becomes a
-``jax.experimental.sparse.BCOO`` whose number of stored entries is padded to a
-power of two, so that the compiled train step is reused across batches; on a
-backend without sparse tensors the batch is densified (one batch at a time, never
-the whole matrix). Token batches trimmed to different widths reach TensorFlow
-through a ``tf.data`` pipeline whose signature leaves the time axis open (Keras
-would otherwise fix it from the first batches it sees); elsewhere they go as the
-plain ``PyDataset``, their width rounded up to a power of two so that JAX compiles
-the train and predict steps for a few shapes only. On TensorFlow the train step
-runs as a ``tf.function`` without XLA (``jit_compile=False``); on JAX it must be
-compiled (``jax.jit``), or every batch runs op by op and every recurrent layer's
-``lax.scan`` is compiled anew.
+On TensorFlow the train, evaluate and predict steps of a model are
+``tf.function`` steps whose input signature leaves the batch axis (and the width
+of token batches, which are trimmed per batch) open, so each is traced once per
+model (:func:`training_steps`, :func:`predict_on_batch`). A CSR mini-batch
+becomes a ``tf.SparseTensor`` and the first ``Dense`` layer runs a sparse-dense
+product. On JAX a CSR batch becomes a ``jax.experimental.sparse.BCOO`` whose
+number of stored entries is padded to a power of two, token batches are rounded
+up to a power-of-two width, and the steps are Keras's own, ``jax.jit``-compiled,
+so that a fit compiles for a few shapes only; on a backend without sparse
+tensors the batch is densified (one batch at a time, never the whole matrix).
 
 It also keeps repeated fits (a grid search, a cross-validation) from growing the
 process. Keras 3 on TensorFlow keeps process-wide state for every model it trains:
@@ -26,41 +23,39 @@ process. Keras 3 on TensorFlow keeps process-wide state for every model it train
 * the optimizer's sum of the gradients over replicas goes through
   ``tf.custom_gradient``, whose entry in TensorFlow's global gradient registry
   keeps the whole traced train-step graph alive after the model is gone;
-* the eager context caches the instantiated kernel of every traced function;
-* ``tf.data.Dataset.from_generator`` (which Keras uses for every ``PyDataset``)
-  ties its Python callbacks, hence the dataset and its arrays, to the global
-  default graph for the life of the process.
+* the eager context caches the instantiated kernel of every traced function.
 
 :func:`prepare_training` avoids the first two for a model that sknn_text compiled
-itself, :func:`release_kernel_cache` drops the third, and ``ArrayBatches.release``
-lets go of the training arrays so that the fourth keeps only a few small objects.
+itself and :func:`release_kernel_cache` drops the third.
 ``keras.backend.clear_session()`` is not used: it also resets Keras's global name
-counters, dtype policy and custom-object scope, and drops every ``tf.data``
-callback, all of which may belong to the user's other live models. These hooks
-are TensorFlow's only; on other backends they do nothing.
+counters, dtype policy and custom-object scope, all of which may belong to the
+user's other live models. These hooks are TensorFlow's only; on other backends
+they do nothing.
 """
 
 import logging
+import weakref
 
 import keras
 import numpy as np
 
 
 class _PerModelTracingFilter(logging.Filter):
-    """Drop TensorFlow's "triggered tf.function retracing" warning about Keras steps.
+    """Drop TensorFlow's "triggered tf.function retracing" warning about our steps.
 
-    TensorFlow counts traces per *code object*, and every Keras model's train and
-    predict steps share one, so fitting many small models (a grid search, a
-    cross-validation) reads as one function retracing. A fitted model of ours
-    traces its predict step at most twice whatever the batch shapes
-    (tests/test_tracing.py checks it).
+    TensorFlow counts traces per *code object*, and the train, evaluate and
+    predict steps of every model share one each, so fitting many small models
+    (a grid search, a cross-validation) reads as one function retracing. Each
+    model of ours traces each step once (tests/test_tracing.py checks it).
     """
+
+    _STEPS = ("TensorFlowTrainer.", "predict_on_batch.<locals>")
 
     def filter(self, record):
         message = record.getMessage()
         return not (
             "triggered tf.function retracing" in message
-            and "<function TensorFlowTrainer." in message
+            and any(step in message for step in self._STEPS)
         )
 
 
@@ -130,8 +125,8 @@ def _jax_bcoo(indices, values, shape):
 def batch_width(width, max_width):
     """Width of a token batch whose longest row has ``width`` tokens.
 
-    TensorFlow runs each width as it is (its ``tf.data`` signature leaves the time
-    axis open). JAX compiles the train and predict steps once per input shape, so
+    TensorFlow runs each width as it is (its step signatures leave the time axis
+    open). JAX compiles the train and predict steps once per input shape, so
     elsewhere the width is rounded up to a power of two (at most ``max_width``, the
     width of ``X``): a few compiled shapes per fit, at most twice the padding.
     """
@@ -140,32 +135,137 @@ def batch_width(width, max_width):
     return min(1 << (int(width) - 1).bit_length(), max_width)
 
 
-def as_keras_data(batches):
-    """What ``model.fit`` should receive for an ``ArrayBatches``.
+class _KerasSteps:
+    """Train, evaluate and predict through Keras's own ``*_on_batch`` methods.
 
-    On TensorFlow, token batches of different widths go through ``tf.data``; on
-    other backends (and for fixed-width batches) the ``PyDataset`` itself.
+    Used on backends other than TensorFlow. Each call returns the batch's own
+    metrics; :meth:`logs` averages them over the batches since :meth:`reset`,
+    weighted by batch size.
     """
-    if not batches.variable_width or not _on_tensorflow():
-        return batches
-    import tensorflow as tf
 
-    def open_shape(array, open_axes):
-        return tf.TensorSpec(
-            [None if axis < open_axes else size for axis, size in enumerate(array.shape)],
-            tf.as_dtype(array.dtype),
+    def __init__(self, model):
+        self.model = model
+        self._sums, self._rows = {}, 0
+
+    def reset(self):
+        self._sums, self._rows = {}, 0
+
+    def _accumulate(self, batch, logs):
+        rows = int(batch[0].shape[0])
+        for name, value in logs.items():
+            self._sums[name] = self._sums.get(name, 0.0) + float(value) * rows
+        self._rows += rows
+        return logs
+
+    def train(self, batch):
+        return self._accumulate(
+            batch, self.model.train_on_batch(*batch, return_dict=True)
         )
 
-    first = batches[0]
-    signature = (open_shape(first[0], 2), *tuple(open_shape(a, 1) for a in first[1:]))
+    def evaluate(self, batch):
+        return self._accumulate(
+            batch, self.model.test_on_batch(*batch, return_dict=True)
+        )
 
-    def generate():
-        for index in range(len(batches)):
-            yield batches[index]
-        batches.on_epoch_end()
+    def logs(self):
+        return {name: total / max(self._rows, 1) for name, total in self._sums.items()}
 
-    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-    return dataset.apply(tf.data.experimental.assert_cardinality(len(batches))).prefetch(2)
+
+class _TensorFlowSteps:
+    """``model.train_step`` and ``model.test_step`` as ``tf.function`` steps traced once.
+
+    The input signature leaves the batch axis open (and the time axis of
+    token batches, which are trimmed to their longest row), so one trace
+    serves every batch of a fit; Keras's own functions would trace again for
+    the last, smaller batch and for every new width. The metrics accumulate in
+    the model's trackers between :meth:`reset` calls, as in ``model.fit``, so
+    a step does not wait for its results.
+    """
+
+    def __init__(self, model, batch, open_width):
+        import tensorflow as tf
+
+        signature = tuple(
+            _open_spec(part, 2 if index == 0 and open_width else 1)
+            for index, part in enumerate(batch)
+        )
+        options = {"input_signature": [signature], "jit_compile": False}
+        self.model = model
+        self.train = tf.function(model.train_step, **options)
+        self.evaluate = tf.function(model.test_step, **options)
+
+    def reset(self):
+        self.model.reset_metrics()
+
+    def logs(self):
+        return {name: float(value) for name, value in self.model.get_metrics_result().items()}
+
+
+def _open_spec(array, open_axes):
+    """A ``tf.TensorSpec`` (or sparse spec) of ``array`` with its first axes open."""
+    import tensorflow as tf
+
+    shape = [None if axis < open_axes else size for axis, size in enumerate(array.shape)]
+    if isinstance(array, tf.SparseTensor):
+        return tf.SparseTensorSpec(shape, array.dtype)
+    return tf.TensorSpec(shape, tf.as_dtype(array.dtype))
+
+
+def training_steps(model, batch, *, open_width=False):
+    """The compiled train and evaluate steps of ``model`` for batches like ``batch``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model, prepared with :func:`prepare_training`.
+    batch : tuple
+        One training batch ``(x, y[, sample_weight])``.
+    open_width : bool, default=False
+        Batches differ in their second axis (trimmed token ids).
+
+    Returns
+    -------
+    steps : object
+        With ``train(batch)``, ``evaluate(batch)``, ``reset()`` (forget the
+        metrics) and ``logs()`` (the mean metrics since ``reset``, as floats).
+    """
+    if _on_tensorflow():
+        return _TensorFlowSteps(model, batch, open_width)
+    return _KerasSteps(model)
+
+
+_PREDICTORS = weakref.WeakKeyDictionary()
+
+
+def predict_on_batch(model, x):
+    """``model(x)`` for one batch, with a predict step compiled once per model.
+
+    On TensorFlow the step is a ``tf.function`` whose signature leaves the batch
+    axis (and the width of token batches) open, kept for as long as the model
+    lives; elsewhere Keras's ``predict_on_batch``.
+    """
+    if not _on_tensorflow():
+        compile_steps(model)
+        return model.predict_on_batch(x)
+    predictor = _PREDICTORS.get(model)
+    if predictor is None:
+        import tensorflow as tf
+
+        integer = not _is_sparse(x) and np.asarray(x).dtype.kind in "iu"
+        spec = _open_spec(x, 2 if integer else 1)
+        # A weak reference: the cached function must not keep its model alive.
+        reference = weakref.ref(model)
+
+        def predict(inputs):
+            return reference()(inputs, training=False)
+
+        predictor = tf.function(predict, input_signature=[spec], jit_compile=False)
+        _PREDICTORS[model] = predictor
+    return predictor(x)
+
+
+def _is_sparse(x):
+    return type(x).__name__ in ("SparseTensor", "BCOO")
 
 
 def _gradients_unchanged(grads_and_vars):

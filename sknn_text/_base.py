@@ -1,46 +1,55 @@
-"""The shared estimator base: parameters, the training loop, ``history_``, tags, state.
+"""The shared estimator base: ``fit``, ``partial_fit``, predictions, state, saving.
 
-Every public estimator combines three pieces:
+Every public estimator is one class of three parts, each from its own room::
 
-* a *task* mixin (``_classifier.NetworkClassifierMixin`` or
-  ``_regressor.NetworkRegressorMixin``) that encodes ``y`` and decodes outputs,
-* an *architecture* mixin (``_feedforward`` or ``_recurrent``) that validates
-  ``X`` and builds the ``keras.Model``,
-* :class:`BaseTextNetwork`, which owns ``fit``, ``partial_fit``, the epoch loop
-  and the guarantee that a failed fit leaves the estimator as it was.
+    class LSTMTextClassifier(ClassifierHead, RecurrentNetwork): ...
+    #                        task and head   architecture (a BaseTextNetwork)
+
+* the *head* (``_heads``) encodes ``y`` (``_encode_target``), builds the top of
+  the network (``_build_head``) and decodes its outputs;
+* the *architecture* (``_architectures``) validates ``X`` (``_validate_X``) and
+  encodes it (``_encode``): embedding, recurrent or convolutional layers...;
+* :class:`BaseTextNetwork` owns the public ``fit``, the mini-batches, the
+  compiled model and the guarantee that a failed fit leaves the estimator as it
+  was; the epoch loop itself is ``_training.run_epochs``.
+
+Fitted state is every instance attribute that is not a constructor parameter.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import warnings
-from dataclasses import dataclass, field
-from numbers import Integral, Real
-from typing import TYPE_CHECKING, BinaryIO
+from numbers import Real
+from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
 import keras
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_consistent_length,
     check_is_fitted,
 )
 
-from ._backend import (
-    as_keras_data,
-    out_of_memory_errors,
-    prepare_training,
-    release_kernel_cache,
-)
+from ._backend import out_of_memory_errors, prepare_training, release_kernel_cache
 from ._data import ArrayBatches, predict_in_batches
-from ._optimizers import OPTIMIZERS, make_optimizer
+from ._layers import Seeds
+from ._optimizers import make_optimizer
+from ._params import parameters
 from ._persistence import save as save_estimator
+from ._state import state_restored_on_error
+from ._training import (
+    NonFiniteLoss,
+    Schedule,
+    TrainingParameters,
+    check_callbacks,
+    run_epochs,
+    validation_split,
+)
 from ._typing import MatrixLike
 
 if TYPE_CHECKING:
@@ -50,110 +59,40 @@ _PREDICT_BATCH_SIZE = 512
 _AUTO_BATCH_SIZE = 200
 
 
-@dataclass(frozen=True)
-class OutputHead:
-    """What the task needs from the network's last layer and loss."""
+@parameters
+class BaseTextNetwork(TrainingParameters, BaseEstimator):
+    """Base class of the sknn_text networks; not meant to be used directly.
 
-    n_outputs: int
-    activation: str
-    loss: str
-    metrics: list = field(default_factory=list)
-
-
-class _EpochRecorder(keras.callbacks.Callback):
-    """Keep the logs (and optionally the weights) of every completed epoch.
-
-    ``completed`` is replaced in a single assignment at the end of an epoch, so an
-    interrupt (Ctrl-C) arriving at any moment finds logs and weights of the same
-    epochs: never half an epoch's metrics.
-
-    Parameters
-    ----------
-    keep_weights : bool
-        Also keep a copy of the weights at the end of the last completed epoch.
+    Architectures provide ``_validate_X`` and ``_encode``; heads provide
+    ``_encode_target`` and ``_build_head`` (and, for classification,
+    ``_sample_weight_from_classes`` and ``_stratify_on``).
     """
 
-    def __init__(self, keep_weights):
-        super().__init__()
-        self.keep_weights = keep_weights
-        self.completed = ((), None)
+    dropout: float = 0.0
 
-    def on_epoch_end(self, epoch, logs=None):
-        record = {name: float(value) for name, value in (logs or {}).items()}
-        weights = None
-        if self.keep_weights:
-            # Free the previous copy before taking the next, so at most one copy
-            # of the weights is held. An interrupt in between finds no weights
-            # and propagates (fit then leaves the estimator as it was).
-            self.completed = (self.completed[0], None)
-            weights = self.model.get_weights()
-        self.completed = ((*self.completed[0], record), weights)
-
-    @property
-    def n_epochs(self):
-        return len(self.completed[0])
-
-    @property
-    def last_weights(self):
-        return self.completed[1]
-
-    @property
-    def history(self):
-        history = {}
-        for record in self.completed[0]:
-            for name, value in record.items():
-                history.setdefault(name, []).append(value)
-        return history
-
-
-class _NonFiniteLossGuard(keras.callbacks.Callback):
-    """Stop training as soon as a batch loss is NaN or infinite."""
-
-    def __init__(self):
-        super().__init__()
-        self.failed_at_epoch = None
-        self._epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(float(loss)):
-            self.failed_at_epoch = self._epoch
-            self.model.stop_training = True
-
-
-def _model_variables(model):
-    optimizer_variables = model.optimizer.variables if model.optimizer else []
-    return list(model.weights) + list(optimizer_variables)
-
-
-class BaseTextNetwork(BaseEstimator):
-    """Base class of the sknn_text estimators; not meant to be used directly.
-
-    Subclasses provide ``_validate_X``, ``_build_network`` (architecture) and
-    ``_encode_target``, ``_sample_weight_from_classes``, ``_stratify_on``
-    (task). Fitted state is every instance attribute that is not a
-    constructor parameter; a fit that raises restores all of it.
-    """
-
-    _parameter_constraints: dict = {
+    _doc_rank = 1
+    _parameter_constraints: ClassVar[dict] = {
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "optimizer": [StrOptions(set(OPTIMIZERS)), keras.optimizers.Optimizer],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "callbacks": [list, None],
     }
+    _parameter_docs: ClassVar[dict] = {
+        "dropout": ("float", "Dropout rate, in [0, 1), $dropout_where."),
+    }
+
+    _attribute_docs = """\
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Per-epoch metrics (``loss``, ``accuracy``, ``val_loss``...), accumulated
+        over ``warm_start`` and ``partial_fit`` calls.
+    n_iter_ : int
+        Number of epochs run.
+    n_features_in_ : int
+        Number of features (columns, or time steps for sequences) seen in fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Column names, when ``X`` in fit was a DataFrame with string column names."""
+    _fitted_attributes = ("model_", "n_iter_", "history_", "n_features_in_", "feature_names_in_")
+    #: Name of the keras.Model.
+    _network_name = "network"
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -178,6 +117,8 @@ class BaseTextNetwork(BaseEstimator):
         return self._train(X, y, sample_weight, mode=mode, epochs=self.epochs)
 
     def _partial_fit(self, X, y, sample_weight, classes):
+        if self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True.")
         mode = "partial" if self._is_fitted() else "fresh"
         return self._train(
             X, y, sample_weight, mode=mode, epochs=1, classes=classes, incremental=True
@@ -186,9 +127,7 @@ class BaseTextNetwork(BaseEstimator):
     def _is_fitted(self):
         return hasattr(self, "model_")
 
-    def _train(
-        self, X, y, sample_weight, *, mode, epochs, classes=None, incremental=False
-    ):
+    def _train(self, X, y, sample_weight, *, mode, epochs, classes=None, incremental=False):
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -196,10 +135,10 @@ class BaseTextNetwork(BaseEstimator):
             )
         reset = mode == "fresh"
         in_place = mode == "partial"
-        with self._restore_state_on_error(self.model_ if in_place else None):
-            callbacks = self._user_callbacks()
+        with state_restored_on_error(self, self.model_ if in_place else None):
+            callbacks = check_callbacks(self.callbacks)
             X = self._validate_X(X, reset=reset)
-            y_encoded, head = self._encode_target(
+            y_encoded, spec = self._encode_target(
                 y, reset=reset, classes=classes, incremental=incremental
             )
             check_consistent_length(X, y_encoded)
@@ -209,8 +148,8 @@ class BaseTextNetwork(BaseEstimator):
             if in_place:
                 model = self.model_
             else:
-                model = self._new_model(head, batch_size, rng, warm=mode == "warm")
-            history = self._run_epochs(
+                model = self._new_model(spec, batch_size, rng, warm=mode == "warm")
+            log = self._fit_epochs(
                 model,
                 X,
                 y_encoded,
@@ -225,45 +164,23 @@ class BaseTextNetwork(BaseEstimator):
             previous = {} if reset else self.history_
             self.history_ = {
                 name: list(previous.get(name, [])) + values
-                for name, values in history.items()
+                for name, values in log.history.items()
             }
-            self.n_iter_ = (0 if reset else self.n_iter_) + len(history["loss"])
+            self.n_iter_ = (0 if reset else self.n_iter_) + log.n_epochs
             self.model_ = model
+        if log.interrupted:
+            kept = (
+                f"the weights of the best epoch ({log.best_epoch})"
+                if log.best_epoch is not None
+                else "the weights of the last completed epoch"
+            )
+            warnings.warn(
+                f"Training was interrupted (KeyboardInterrupt) after {log.n_epochs} "
+                f"completed epoch(s); {type(self).__name__} keeps {kept} and is usable.",
+                UserWarning,
+                stacklevel=4,  # the caller of fit
+            )
         return self
-
-    @contextlib.contextmanager
-    def _restore_state_on_error(self, model_in_place):
-        """Undo every change to fitted state (and in-place weights) if the body raises."""
-        params = self.get_params(deep=False)
-        saved = {k: v for k, v in vars(self).items() if k not in params}
-        saved_values = None
-        if model_in_place is not None:
-            saved_values = [
-                keras.ops.convert_to_numpy(v) for v in _model_variables(model_in_place)
-            ]
-        try:
-            yield
-        except BaseException:
-            for name in [k for k in vars(self) if k not in params]:
-                delattr(self, name)
-            for name, value in saved.items():
-                setattr(self, name, value)
-            if saved_values is not None:
-                for variable, value in zip(
-                    _model_variables(model_in_place), saved_values, strict=False
-                ):
-                    variable.assign(value)
-            raise
-
-    def _user_callbacks(self):
-        callbacks = list(self.callbacks or [])
-        for position, callback in enumerate(callbacks):
-            if not isinstance(callback, keras.callbacks.Callback):
-                raise TypeError(
-                    f"callbacks[{position}] is a {type(callback).__name__}; callbacks "
-                    "must be a list of keras.callbacks.Callback instances."
-                )
-        return callbacks
 
     def _resolve_batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -282,7 +199,8 @@ class BaseTextNetwork(BaseEstimator):
             )
         return None if weights is None else weights.astype(np.float32)
 
-    def _new_model(self, head, batch_size, rng, *, warm):
+    # ------------------------------------------------------------- network
+    def _new_model(self, spec, batch_size, rng, *, warm):
         if warm:
             model = keras.models.clone_model(self.model_)
             model.set_weights(self.model_.get_weights())
@@ -292,7 +210,7 @@ class BaseTextNetwork(BaseEstimator):
             l2 = self.alpha / (2.0 * batch_size)
             seed = int(rng.randint(np.iinfo(np.int32).max))
             try:
-                model = self._build_network(head, l2=l2, seed=seed)
+                model = self._build_network(spec, l2=l2, seed=seed)
             except out_of_memory_errors() as error:
                 raise MemoryError(
                     f"{type(self).__name__} ran out of memory creating the weights "
@@ -300,45 +218,61 @@ class BaseTextNetwork(BaseEstimator):
                 ) from error
         model.compile(
             optimizer=make_optimizer(self.optimizer, self.learning_rate),
-            loss=head.loss,
-            metrics=list(head.metrics),
+            loss=spec.loss,
+            metrics=list(spec.metrics),
             jit_compile=False,
         )
         return model
 
-    def _run_epochs(
-        self,
-        model,
-        X,
-        y,
-        weights,
-        *,
-        epochs,
-        batch_size,
-        rng,
-        validate,
-        callbacks,
-        new_model,
-    ):
-        """Train ``model`` in place; return the logs of the completed epochs.
+    def _build_network(self, spec, *, l2, seed):
+        """The uncompiled network: the architecture's encoder, then the head.
 
-        Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch stops
-        training with a warning and keeps the weights of the best validated epoch
-        (``early_stopping``) or of the last completed one; before that it
-        propagates. A NaN or infinite loss raises ``ValueError``.
+        Every initializer and dropout layer takes its seed from ``Seeds(seed)``,
+        in the order the layers are built.
+        """
+        seeds = Seeds(seed)
+        encoding = self._encode(seeds, l2=l2, per_step=self._per_step_outputs)
+        outputs = self._build_head(encoding, spec, l2=l2, seeds=seeds)
+        model = keras.Model(encoding.inputs, outputs, name=self._network_name)
+        self._initialize_model(model)
+        return model
+
+    def _initialize_model(self, model):
+        """Set weights that do not come from an initializer (pretrained vectors)."""
+
+    # ---------------------------------------------------------------- epochs
+    def _schedule(self, epochs, *, validate):
+        return Schedule(
+            max_epochs=epochs,
+            patience=self.n_iter_no_change,
+            tol=self.tol,
+            monitor="val_loss" if validate else "loss",
+            restore_best=validate,
+        )
+
+    def _fit_epochs(
+        self, model, X, y, weights, *, epochs, batch_size, rng, validate, callbacks, new_model
+    ):
+        """Train ``model`` in place on mini-batches of ``X``; return the EpochLog.
+
+        A NaN or infinite loss raises ``ValueError``.
         """
         train_rows, val_rows = None, None
         if validate:
-            train_rows, val_rows = self._validation_split(y, rng)
+            seed = int(rng.randint(np.iinfo(np.int32).max))
+            train_rows, val_rows = validation_split(
+                y, self.validation_fraction, self._stratify_on(y), seed
+            )
         # Both splits index X in place: the training matrix is never copied.
         sparse, lengths = self._sparse_batches(), self._sequence_lengths(X)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
         train = ArrayBatches(
             X,
             y,
             weights,
             batch_size=batch_size,
             shuffle=True,
-            seed=int(rng.randint(np.iinfo(np.int32).max)),
+            seed=seed,
             sparse=sparse,
             lengths=lengths,
             rows=train_rows,
@@ -354,81 +288,28 @@ class BaseTextNetwork(BaseEstimator):
                 lengths=lengths,
                 rows=val_rows,
             )
-        recorder = _EpochRecorder(keep_weights=not validate)
-        guard = _NonFiniteLossGuard()
-        stopper = keras.callbacks.EarlyStopping(
-            monitor="val_loss" if validate else "loss",
-            min_delta=self.tol,
-            patience=self.n_iter_no_change,
-            restore_best_weights=validate,
-        )
         try:
             prepare_training(model, train[0])
-            model.fit(
-                as_keras_data(train),
-                validation_data=None if validation is None else as_keras_data(validation),
-                epochs=epochs,
-                shuffle=False,  # ArrayBatches shuffles with its own seeded generator
-                verbose=int(self.verbose),
-                callbacks=[recorder, guard, stopper, *callbacks],
+            return run_epochs(
+                model,
+                train,
+                validation,
+                self._schedule(epochs, validate=validate),
+                callbacks=callbacks,
+                verbose=self.verbose,
             )
-        except KeyboardInterrupt:
-            if not recorder.n_epochs or guard.failed_at_epoch is not None:
-                raise
-            if validate and stopper.best_weights is not None:
-                model.set_weights(stopper.best_weights)
-                kept = f"the weights of the best epoch ({stopper.best_epoch + 1})"
-            elif recorder.last_weights is not None:
-                model.set_weights(recorder.last_weights)
-                kept = "the weights of the last completed epoch"
-            else:  # interrupted while an epoch's weights were being copied
-                raise
-            warnings.warn(
-                f"Training was interrupted (KeyboardInterrupt) after "
-                f"{recorder.n_epochs} completed epoch(s); {type(self).__name__} "
-                f"keeps {kept} and is usable.",
-                UserWarning,
-                stacklevel=5,  # the caller of fit
-            )
+        except NonFiniteLoss as error:
+            rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+            raise ValueError(
+                f"The training loss became NaN or infinite in epoch {error.epoch}; "
+                "training stopped and the estimator was left unchanged. Try a lower "
+                f"learning_rate (now {rate:g}) or scale the inputs."
+            ) from None
         finally:
             # Repeated fits must not grow the process (see _backend). The kernels
             # of a model trained in place (partial_fit) are reused: keep them.
-            train.release()
-            if validation is not None:
-                validation.release()
             if new_model:
                 release_kernel_cache()
-        if guard.failed_at_epoch is not None:
-            rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
-            raise ValueError(
-                f"The training loss became NaN or infinite in epoch "
-                f"{guard.failed_at_epoch + 1}; training stopped and the estimator "
-                f"was left unchanged. Try a lower learning_rate (now {rate:g}) or "
-                "scale the inputs."
-            )
-        return recorder.history
-
-    def _validation_split(self, y, rng):
-        rows = np.arange(y.shape[0])
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        stratify = self._stratify_on(y)
-        try:
-            return train_test_split(
-                rows,
-                test_size=self.validation_fraction,
-                random_state=seed,
-                stratify=stratify,
-            )
-        except ValueError:
-            if stratify is None:
-                raise ValueError(
-                    f"validation_fraction={self.validation_fraction} leaves no "
-                    f"training or no validation sample out of {rows.size}; use more "
-                    "samples or set early_stopping=False."
-                ) from None
-            return train_test_split(
-                rows, test_size=self.validation_fraction, random_state=seed
-            )
 
     def _stratify_on(self, y):
         return None

@@ -1,4 +1,4 @@
-"""Turn validated ``X``/``y`` into mini-batches for Keras.
+"""Turn validated ``X``/``y`` into mini-batches for the network.
 
 Three kinds of input reach a network:
 
@@ -20,7 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
-from ._backend import batch_width, compile_steps, to_backend_sparse
+from ._backend import batch_width, predict_on_batch, to_backend_sparse
+from ._token_ids import PADDING_ID
 
 #: Rows sorted by length together, as a multiple of the batch size: large enough
 #: for batches of similar lengths, small enough to keep each epoch's order random.
@@ -98,7 +99,7 @@ def validate_numeric(estimator, X, **kwargs):
 
 def sequence_lengths(token_ids):
     """Length of each right-padded row: position of its last non-zero id + 1."""
-    nonzero = token_ids != 0
+    nonzero = token_ids != PADDING_ID
     last = token_ids.shape[1] - np.argmax(nonzero[:, ::-1], axis=1)
     return np.where(nonzero.any(axis=1), last, 0)
 
@@ -126,8 +127,8 @@ def _batch_rows(X, rows, sparse, lengths=None):
     return chunk.astype(np.float32, copy=False)
 
 
-class ArrayBatches(keras.utils.PyDataset):
-    """A ``keras.utils.PyDataset`` over in-memory arrays or a CSR matrix.
+class ArrayBatches:
+    """Mini-batches over in-memory arrays or a CSR matrix, indexable like a list.
 
     Parameters
     ----------
@@ -167,7 +168,6 @@ class ArrayBatches(keras.utils.PyDataset):
         lengths=None,
         rows=None,
     ):
-        super().__init__(workers=1, use_multiprocessing=False)
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.rows = np.arange(X.shape[0]) if rows is None else np.asarray(rows)
         self.batch_size = batch_size
@@ -225,24 +225,13 @@ class ArrayBatches(keras.utils.PyDataset):
     def on_epoch_end(self):
         self._batches = self._new_batches()
 
-    def release(self):
-        """Drop the arrays once training is over.
-
-        On TensorFlow, ``tf.data`` keeps the Python callbacks of a generator
-        dataset, and through them this object, for the life of the process;
-        releasing the arrays keeps that to a few small objects per fit.
-        """
-        self.X = self.y = self.sample_weight = self.lengths = self.rows = None
-        self._batches = []
-
 
 def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):
-    """Run ``model.predict_on_batch`` over ``X`` batch by batch; rows come back
-    in their original order (token ids are grouped by length and trimmed)."""
-    compile_steps(model)
+    """Run ``model`` over ``X`` batch by batch; rows come back in their original
+    order (token ids are grouped by length and trimmed)."""
     batches = ArrayBatches(X, batch_size=batch_size, sparse=sparse, lengths=lengths)
     outputs = [
-        keras.ops.convert_to_numpy(model.predict_on_batch(batches[i][0]))
+        keras.ops.convert_to_numpy(predict_on_batch(model, batches[i][0]))
         for i in range(len(batches))
     ]
     order = batches.row_order()

@@ -1,258 +1,151 @@
-"""Numpydoc fragments shared by the estimator docstrings.
+"""Numpydoc sections generated from the parameters an estimator declares.
 
-The eight estimators share most parameters; each class docstring is assembled
-here from one description per parameter so that they cannot drift apart.
+Each room of the package documents the parameters it declares, next to them,
+in a class attribute ``_parameter_docs`` mapping a name to ``(type, text)``;
+the text may hold ``$placeholders`` for wording that differs between
+architectures (what ``dropout`` applies to, say), filled from the
+``_doc_wording`` dicts of the classes in the MRO. ``_attribute_docs`` holds the
+fitted attributes a class sets. The default shown for a parameter is read from
+the parameter itself, so a docstring cannot drift from the code.
+
+:func:`complete_docstring` inserts the Parameters and Attributes sections into
+a class docstring that holds the rest (summary, Notes, Examples).
 """
 
+import inspect
 import string
 import textwrap
 
-PARAMETERS = {
-    "hidden_layer_sizes": """\
-hidden_layer_sizes : int or tuple of int, default=(100,)
-    Units of each hidden layer. ``()`` means no hidden layer: a linear model
-    (regressor) or a logistic regression (classifier).""",
-    "activation": """\
-activation : {"relu", "tanh", "logistic", "identity", "gelu"}, default="relu"
-    Activation of $activation_of, named as in scikit-learn's MLP.""",
-    "embedding_dim": """\
-embedding_dim : int, default=$embedding_dim
-    Width of the learned token embeddings$embedding_where. Pretrained
-    ``embeddings`` bring their own width.""",
-    "embeddings": """\
-embeddings : WordVectors, gensim KeyedVectors or None, default=None
-    Pretrained word vectors (see :func:`sknn_text.load_word_vectors`) that
-    initialize the embedding layer; the token ids must come from
-    ``TextTokenizer(vocabulary=embeddings)`` so that id ``i + 2`` is the word
-    in row ``i``. Padding and unknown words start at zero.""",
-    "freeze_embeddings": """\
-freeze_embeddings : bool, default=False
-    Keep pretrained ``embeddings`` fixed instead of fine-tuning them.""",
-    "filters": """\
-filters : int, default=64
-    Convolution filters (feature maps) per kernel size.""",
-    "kernel_sizes": """\
-kernel_sizes : int or tuple of int, default=(3, 4, 5)
-    Window widths, in tokens, of the parallel convolution branches; each
-    branch is max-pooled over the real (unpadded) positions.""",
-    "num_heads": """\
-num_heads : int, default=4
-    Attention heads of every encoder block.""",
-    "feedforward_dim": """\
-feedforward_dim : int, default=128
-    Hidden units of each block's position-wise feed-forward network.""",
-    "n_blocks": """\
-n_blocks : int, default=1
-    Number of stacked encoder blocks.""",
-    "units": """\
-units : int or tuple of int, default=64
-    Units of the recurrent layer; a tuple stacks one layer per entry.""",
-    "bidirectional": """\
-bidirectional : bool, default=False
-    Read every sequence in both directions (``keras.layers.Bidirectional``).""",
-    "recurrent_dropout": """\
-recurrent_dropout : float, default=0.0
-    Dropout on the recurrent state. Any value above 0 rules out the fast
-    cuDNN kernels on a GPU.""",
-    "pooling": """\
-pooling : {"last", "mean", "max", "attention"}, default="last"
-    How the sequence of outputs becomes one vector: the state at the last real
-    (non-padding) token, the mean or max over the real tokens, or a learned
-    attention-weighted sum over them.""",
-    "dropout": """\
-dropout : float, default=$dropout
-    Dropout rate, in [0, 1), $dropout_where.""",
-    "alpha": """\
-alpha : float, default=0.0001
-    Strength of the L2 penalty on $penalized, scaled as in scikit-learn's MLP
-    (``alpha / 2 * ||W||^2`` per batch, divided by the batch size).""",
-    "epochs": """\
-epochs : int, default=$epochs
-    Maximum number of passes over the training data.""",
-    "batch_size": """\
-batch_size : int or "auto", default=$batch_size
-    Samples per gradient step; ``"auto"`` means ``min(200, n_samples)``.""",
-    "optimizer": """\
-optimizer : str or keras.optimizers.Optimizer, default="adam"
-    One of "adam", "adamw", "nadam", "rmsprop", "adagrad", "sgd", or an
-    optimizer instance, which is cloned from its config at every fit (its own
-    learning rate is then used). "adam" is Keras's Adam; on TensorFlow its
-    dense updates run as one fused kernel, which saves memory and time.""",
-    "learning_rate": """\
-learning_rate : float, default=$learning_rate
-    Step size of a named optimizer.""",
-    "early_stopping": """\
-early_stopping : bool, default=False
-    Hold out ``validation_fraction`` of the training data (stratified for
-    classifiers), stop when the validation loss has not improved by ``tol`` for
-    ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
-    Without it, training stops when the training loss stalls the same way.""",
-    "validation_fraction": """\
-validation_fraction : float, default=0.1
-    Share of the training data held out when ``early_stopping=True``.""",
-    "n_iter_no_change": """\
-n_iter_no_change : int, default=10
-    Epochs without an improvement of at least ``tol`` before training stops.""",
-    "tol": """\
-tol : float, default=0.0001
-    Smallest decrease of the monitored loss that counts as an improvement.""",
-    "class_weight": """\
-class_weight : dict, "balanced" or None, default=None
-    Weights of the classes, multiplied into the per-sample weights; "balanced"
-    uses ``n_samples / (n_classes * np.bincount(y))``.""",
-    "warm_start": """\
-warm_start : bool, default=False
-    Start ``fit`` from the weights of the previous fit (with a fresh optimizer)
-    instead of a new initialization.""",
-    "random_state": """\
-random_state : int, RandomState instance or None, default=None
-    Seeds weight initialization, dropout, shuffling and the validation split.
-    An int gives identical results on every fit; Keras's global random state
-    is never touched.""",
-    "verbose": """\
-verbose : int or bool, default=0
-    0 is silent, 1 shows a Keras progress bar, 2 one line per epoch.""",
-    "callbacks": """\
-callbacks : list of keras.callbacks.Callback or None, default=None
-    Extra Keras callbacks run in every fit; the list itself is not modified.""",
-}
-
-MLP_PARAMETERS = ["hidden_layer_sizes", "activation", "dropout", "alpha"]
-RECURRENT_PARAMETERS = [
-    "embedding_dim",
-    "units",
-    "bidirectional",
-    "dropout",
-    "recurrent_dropout",
-    "pooling",
-    "embeddings",
-    "freeze_embeddings",
-    "alpha",
-]
-CNN_PARAMETERS = [
-    "embedding_dim",
-    "filters",
-    "kernel_sizes",
-    "activation",
-    "dropout",
-    "embeddings",
-    "freeze_embeddings",
-    "alpha",
-]
-TRANSFORMER_PARAMETERS = [
-    "embedding_dim",
-    "num_heads",
-    "feedforward_dim",
-    "n_blocks",
-    "dropout",
-    "embeddings",
-    "freeze_embeddings",
-    "alpha",
-]
-FASTTEXT_PARAMETERS = [
-    "embedding_dim",
-    "dropout",
-    "embeddings",
-    "freeze_embeddings",
-    "alpha",
-]
-TRAINING_PARAMETERS = [
-    "epochs",
-    "batch_size",
-    "optimizer",
-    "learning_rate",
-    "early_stopping",
-    "validation_fraction",
-    "n_iter_no_change",
-    "tol",
-    "warm_start",
-    "random_state",
-    "verbose",
-    "callbacks",
-]
-_COMMON_DEFAULTS = {
-    "batch_size": 32,
-    "learning_rate": 0.001,
-    "embedding_dim": 64,
-    "embedding_where": " (token-id input only)",
-}
-MLP_DOC_DEFAULTS = {
-    **_COMMON_DEFAULTS,
-    "activation_of": "the hidden layers",
-    "dropout": 0.0,
-    "dropout_where": "after every hidden layer",
-    "penalized": "every layer's kernel",
-    "epochs": 20,
-    "batch_size": 32,
-}
-RECURRENT_DOC_DEFAULTS = {
-    **_COMMON_DEFAULTS,
-    "dropout": 0.0,
-    "dropout_where": "on the input of every recurrent layer and before the output",
-    "penalized": "the output layer's kernel",
-    "epochs": 10,
-    "batch_size": 32,
-}
-CNN_DOC_DEFAULTS = {
-    **_COMMON_DEFAULTS,
-    "activation_of": "the convolutions",
-    "dropout": 0.5,
-    "dropout_where": "on the pooled features before the output layer",
-    "penalized": "the output layer's kernel",
-    "epochs": 10,
-}
-TRANSFORMER_DOC_DEFAULTS = {
-    **_COMMON_DEFAULTS,
-    "embedding_where": " and of every encoder block (numeric steps are projected to it)",
-    "dropout": 0.1,
-    "dropout_where": "on the attention weights, inside every block and before the output",
-    "penalized": "the output layer's kernel",
-    "epochs": 10,
-}
-FASTTEXT_DOC_DEFAULTS = {
-    **_COMMON_DEFAULTS,
-    "embedding_where": " of tokens, n-grams or features: the width of the document vector",
-    "dropout": 0.0,
-    "dropout_where": "on the document vector",
-    "penalized": "the output layer's kernel",
-    "epochs": 5,
-    "learning_rate": 0.01,
-}
-
-FITTED_ATTRIBUTES = """\
-model_ : keras.Model
-    The trained network.
-history_ : dict of str to list of float
-    Per-epoch metrics (``loss``, ``accuracy``, ``val_loss``...), accumulated
-    over ``warm_start`` and ``partial_fit`` calls.
-n_iter_ : int
-    Number of epochs run.
-n_features_in_ : int
-    Number of features (columns, or time steps for sequences) seen in fit.
-feature_names_in_ : ndarray of shape (`n_features_in_`,)
-    Column names, when ``X`` in fit was a DataFrame with string column names."""
-
-CLASSES_ATTRIBUTE = """\
-classes_ : ndarray of shape (n_classes,)
-    Class labels (label indices for multilabel ``y``)."""
+_LATER_SECTIONS = ("See Also", "Notes", "References", "Examples")
 
 
-def _indent(text):
-    return textwrap.indent(text, "    ")
+def _fill(text, width=76):
+    """``text`` (prose paragraphs) dedented and wrapped to ``width`` columns."""
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(
+        textwrap.fill(
+            " ".join(paragraph.split()),
+            width,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for paragraph in paragraphs
+    )
 
 
-def compose(summary, *, parameters, defaults, attributes, notes, examples):
-    """Assemble a numpydoc class docstring from shared fragments.
+def _render_default(value):
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
 
-    ``defaults`` fills the ``$placeholders`` of fragments whose default or
-    wording differs between estimators.
+
+def _lookup(cls, attribute, name):
+    for klass in cls.__mro__:
+        table = vars(klass).get(attribute, {})
+        if name in table:
+            return table[name]
+    raise TypeError(f"{cls.__name__}: parameter {name!r} has no documentation")
+
+
+def _wording(cls):
+    wording = {}
+    for klass in reversed(cls.__mro__):
+        wording.update(vars(klass).get("_doc_wording", {}))
+    return wording
+
+
+def _owner_rank(cls, name):
+    """``_doc_rank`` of the class that declares parameter ``name`` first."""
+    for klass in reversed(cls.__mro__):
+        if name in vars(klass).get("__annotations__", {}):
+            return vars(klass).get("_doc_rank", 0)
+    return 0
+
+
+def parameters_section(cls, fields):
+    """The ``Parameters`` section of ``cls`` for its dataclass ``fields``.
+
+    Parameters are listed by the ``_doc_rank`` of the class that declares
+    them (architecture first, then the training loop, then the task), in
+    signature order within each.
     """
-    sections = [
-        textwrap.dedent(summary).strip(),
-        "Parameters\n----------\n"
-        + "\n".join(string.Template(PARAMETERS[name]).substitute(defaults) for name in parameters),
-        "Attributes\n----------\n" + attributes,
-        "Notes\n-----\n" + textwrap.dedent(notes).strip(),
-        "Examples\n--------\n" + textwrap.dedent(examples).strip(),
+    wording = _wording(cls)
+    entries = []
+    for field in sorted(fields, key=lambda field: _owner_rank(cls, field.name)):
+        kind, text = _lookup(cls, "_parameter_docs", field.name)
+        text = _fill(string.Template(text).substitute(wording), width=72)
+        header = f"{field.name} : {kind}, default={_render_default(field.default)}"
+        entries.append(header + "\n" + textwrap.indent(text, "    "))
+    return "Parameters\n----------\n" + "\n".join(entries)
+
+
+def attributes_section(cls):
+    """The ``Attributes`` section: the fitted attributes of every class in the MRO."""
+    parts = [
+        textwrap.dedent(vars(klass)["_attribute_docs"]).strip()
+        for klass in cls.__mro__
+        if vars(klass).get("_attribute_docs")
     ]
-    return _indent("\n\n".join(sections)).lstrip() + "\n"
+    return "Attributes\n----------\n" + "\n".join(parts)
+
+
+def complete_docstring(cls, fields):
+    """``cls.__doc__`` with Parameters and Attributes inserted before its first
+    later section (See Also, Notes, References, Examples), indented as a class
+    docstring."""
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    lines = doc.split("\n")
+    insert_at = len(lines)
+    for index in range(len(lines) - 1):
+        underline = lines[index + 1].strip()
+        if lines[index].strip() in _LATER_SECTIONS and set(underline) == {"-"}:
+            insert_at = index
+            break
+    generated = parameters_section(cls, fields) + "\n\n" + attributes_section(cls)
+    head = "\n".join(lines[:insert_at]).rstrip()
+    tail = "\n".join(lines[insert_at:]).strip()
+    text = "\n\n".join(part for part in (head, generated, tail) if part)
+    first, _, rest = text.partition("\n")
+    return first + "\n" + textwrap.indent(rest, "    ") + "\n"
+
+
+def docstring(title, description, head, *, notes="", examples):
+    """A class docstring (without Parameters/Attributes) for an estimator whose
+    task is ``head``: the head adds its sentence on targets and its notes."""
+    sections = [title.strip(), _fill(description.strip() + " " + head._task_summary)]
+    notes = "\n\n".join(part for part in (_fill(notes), _fill(_head_notes(head))) if part)
+    if notes:
+        sections.append("Notes\n-----\n" + notes)
+    sections.append("Examples\n--------\n" + textwrap.dedent(examples).strip())
+    return "\n\n".join(sections)
+
+
+def _head_notes(head):
+    return getattr(head, "_task_notes", "")
+
+
+#: Example of a token-sequence classifier: ``{name}`` and ``{settings}``.
+TOKEN_CLASSIFIER_EXAMPLE = """
+>>> from sklearn.pipeline import make_pipeline
+>>> from sknn_text import {name}, TextTokenizer
+>>> texts = ["a great film", "a dull film", "great acting", "dull plot"] * 5
+>>> labels = ["pos", "neg", "pos", "neg"] * 5
+>>> model = make_pipeline(
+...     TextTokenizer(),
+...     {name}({settings}random_state=0),
+... )
+>>> model.fit(texts, labels).predict(["great film", "dull film"]).tolist()
+['pos', 'neg']
+"""
+
+#: Example of a regressor on numeric series: ``{name}``, ``{settings}``, ``{r2}``.
+SERIES_REGRESSOR_EXAMPLE = """
+>>> import numpy as np
+>>> from sknn_text import {name}
+>>> rng = np.random.RandomState(0)
+>>> windows = rng.normal(size=(300, 6))          # 300 series of 6 steps
+>>> next_value = windows[:, -1] * 2 + 10          # raw-scale target
+>>> model = {name}({settings}random_state=0)
+>>> bool(model.fit(windows, next_value).score(windows, next_value) > {r2})
+True
+"""

@@ -12,6 +12,7 @@ import keras
 from keras import layers, ops
 
 from ._backend import sum_of_squares
+from ._token_ids import PADDING_ID
 
 
 class Seeds:
@@ -134,10 +135,10 @@ class AttentionPooling1D(layers.Layer):
 
 @keras.saving.register_keras_serializable(package="sknn_text")
 class PaddingMask(layers.Layer):
-    """``token_ids != 0``: which positions of right-padded token ids are real."""
+    """``token_ids != PADDING_ID``: which positions of right-padded ids are real."""
 
     def call(self, inputs):
-        return ops.not_equal(inputs, 0)
+        return ops.not_equal(inputs, PADDING_ID)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -5,7 +5,8 @@ from an untrusted source can execute any code. A file written by
 ``estimator.save(path)`` holds data only, in one zip archive:
 
 * ``sknn_text.json``: the format, the versions of sknn_text and Keras that wrote
-  it, and the estimator's class name (one of a fixed list of sknn_text classes);
+  it, and the estimator's class name (one of the registry's classes, see
+  ``_registry``);
 * ``params.json``: the constructor parameters;
 * ``fitted.json``: the fitted attributes (``classes_``, ``history_``, the target
   and input scaling, ...), NumPy arrays stored as lists with their dtype;
@@ -16,21 +17,25 @@ from an untrusted source can execute any code. A file written by
 JSON values carry tags for what JSON lacks: tuples, dicts with non-string keys,
 NumPy arrays and scalars, a ``RandomState`` and a Keras optimizer (by its Keras
 config). Loading rebuilds only these; anything else is refused when saving.
+
+This module writes and reads the archive; :func:`sknn_text.load` (in ``_io``)
+turns what :func:`read` returns back into an estimator.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import tempfile
-import warnings
 import zipfile
 import zlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from ._registry import class_modules, is_registered
+from ._version import __version__
 from .embeddings import WordVectors
 
 if TYPE_CHECKING:
@@ -45,60 +50,20 @@ _HEADER, _PARAMS, _FITTED, _MODEL = (
     "model.keras",
 )
 
-#: The classes a file may name, and the module of each.
-_CLASSES = {
-    "MLPTextClassifier": "classifiers",
-    "SimpleRNNTextClassifier": "classifiers",
-    "LSTMTextClassifier": "classifiers",
-    "GRUTextClassifier": "classifiers",
-    "MLPTextRegressor": "regressors",
-    "SimpleRNNTextRegressor": "regressors",
-    "LSTMTextRegressor": "regressors",
-    "GRUTextRegressor": "regressors",
-    "CNNTextClassifier": "classifiers",
-    "CNNTextRegressor": "regressors",
-    "TransformerTextClassifier": "classifiers",
-    "TransformerTextRegressor": "regressors",
-    "FastTextClassifier": "classifiers",
-    "FastTextRegressor": "regressors",
-    "TextTokenizer": "preprocessing",
-}
+#: Fitted attributes that scikit-learn itself may set on any estimator.
+_SKLEARN_FITTED = ("n_features_in_", "feature_names_in_", "_sklearn_output_config")
 
-#: Every fitted attribute an estimator may hold besides ``model_``.
-FITTED_ATTRIBUTES = frozenset(
-    {
-        # every estimator
-        "n_iter_",
-        "history_",
-        "n_features_in_",
-        "feature_names_in_",
-        # classifiers
-        "classes_",
-        "_target_kind",
-        # regressors
-        "_target_is_1d",
-        "_target_mean",
-        "_target_scale",
-        # MLP
-        "_sparse_input",
-        # recurrent
-        "_vocabulary_size",
-        "_n_channels",
-        "_series_mean",
-        "_series_scale",
-        # fastText: token ids or a document-feature matrix
-        "_bag_input",
-        # TextTokenizer
-        "vocabulary_",
-        "sequence_length_",
-        "coverage_",
-        "n_ngram_ids_",
-        "_ngram_buckets_used",
-        "_n_features_out",
-        # set_output
-        "_sklearn_output_config",
-    }
-)
+
+def fitted_attribute_names(cls):
+    """Every fitted attribute an instance of ``cls`` may hold besides ``model_``.
+
+    Each class of the MRO declares the ones it sets in ``_fitted_attributes``.
+    """
+    names = set(_SKLEARN_FITTED)
+    for klass in cls.__mro__:
+        names.update(vars(klass).get("_fitted_attributes", ()))
+    names.discard("model_")
+    return frozenset(names)
 
 
 class _Unsaveable(TypeError):
@@ -217,10 +182,8 @@ def save(estimator: BaseEstimator, path: str | os.PathLike | BinaryIO) -> None:
     path : str, path-like or writable binary file object
         Where to write the zip archive (``.sknn`` is a good suffix).
     """
-    from . import __version__
-
     name = type(estimator).__name__
-    if _CLASSES.get(name) is None or _resolve(name) is not type(estimator):
+    if not is_registered(type(estimator)):
         raise TypeError(
             f"Only sknn_text's own estimators can be saved in the sknn_text format, "
             f"not {type(estimator).__module__}.{name}; use pickle or joblib for "
@@ -229,7 +192,7 @@ def save(estimator: BaseEstimator, path: str | os.PathLike | BinaryIO) -> None:
     params = estimator.get_params(deep=False)
     state = {k: v for k, v in vars(estimator).items() if k not in params}
     model = state.pop("model_", None)
-    unknown = sorted(set(state) - FITTED_ATTRIBUTES)
+    unknown = sorted(set(state) - fitted_attribute_names(type(estimator)))
     if unknown:
         raise ValueError(
             f"Cannot save {name}: the fitted attribute(s) {unknown} are not part of "
@@ -269,49 +232,25 @@ def _keras_version(model):
     return keras.__version__
 
 
-# ---------------------------------------------------------------------- load
-def load(path: str | os.PathLike | BinaryIO) -> BaseEstimator:
-    """Load an estimator written by ``save``; no code from the file is run.
+# ---------------------------------------------------------------------- read
+@dataclass
+class SavedEstimator:
+    """The checked contents of a file written by :func:`save`."""
 
-    Unlike ``pickle.load`` and ``joblib.load``, which can execute arbitrary code
-    hidden in a file, ``load`` reads JSON and a Keras model in the ``.keras``
-    format with ``safe_mode=True`` only, and builds nothing but the sknn_text
-    estimator class named in the file.
+    name: str
+    params: dict
+    state: dict
+    model_bytes: bytes | None
+    version: str | None
+    where: str
 
-    Parameters
-    ----------
-    path : str, path-like or readable binary file object
-        A file written by ``estimator.save(path)``.
 
-    Returns
-    -------
-    estimator : estimator
-        The estimator, fitted if it was fitted when saved; it predicts exactly
-        as the saved one did.
+def read(path: str | os.PathLike | BinaryIO) -> SavedEstimator:
+    """Read and check a file written by :func:`save`; nothing is executed.
 
-    Raises
-    ------
-    ValueError
-        If the file is not a complete, valid sknn_text file, or holds a Keras
-        model that does not load in safe mode.
-
-    Warns
-    -----
-    UserWarning
-        If the file was written by another version of sknn_text.
-
-    Examples
-    --------
-    >>> import sknn_text
-    >>> tokenizer = sknn_text.TextTokenizer().fit(["a tiny corpus"])
-    >>> import io
-    >>> buffer = io.BytesIO()
-    >>> tokenizer.save(buffer)
-    >>> sknn_text.load(buffer).transform(["a corpus"]).tolist()
-    [[2, 3, 0]]
+    Raises ``ValueError`` if the file is not a complete, valid sknn_text file
+    or names a class that is not registered.
     """
-    from . import __version__
-
     where = _describe(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -331,13 +270,10 @@ def load(path: str | os.PathLike | BinaryIO) -> BaseEstimator:
                     f"this sknn_text ({__version__}) reads version {FORMAT_VERSION}"
                 )
             name = header.get("estimator")
-            if name not in _CLASSES:
+            if not isinstance(name, str) or name not in class_modules():
                 raise ValueError(f"{name!r} is not an sknn_text estimator class")
             params = _decode_mapping(_read_json(archive, _PARAMS), _PARAMS)
             state = _decode_mapping(_read_json(archive, _FITTED), _FITTED)
-            unknown = sorted(set(state) - FITTED_ATTRIBUTES)
-            if unknown:
-                raise ValueError(f"it holds unknown fitted attributes {unknown}")
             has_model = _MODEL in archive.namelist()
             model_bytes = archive.read(_MODEL) if has_model else None
         except (
@@ -353,28 +289,9 @@ def load(path: str | os.PathLike | BinaryIO) -> BaseEstimator:
             raise ValueError(
                 f"{where} is not a valid sknn_text file: {error}."
             ) from None
-    saved_version = header.get("sknn_text_version")
-    if saved_version != __version__:
-        warnings.warn(
-            f"{where} was saved with sknn_text {saved_version}; loading it with "
-            f"sknn_text {__version__}. Check its predictions, or refit it.",
-            UserWarning,
-            stacklevel=2,
-        )
-    cls = _resolve(name)
-    try:
-        estimator = cls(**params)
-        estimator._validate_params()
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{where} is not a valid sknn_text file: its parameters do not fit "
-            f"{name} ({error})."
-        ) from None
-    for attribute, value in state.items():
-        setattr(estimator, attribute, value)
-    if model_bytes is not None:
-        estimator.model_ = _load_model(model_bytes, where)
-    return estimator
+    return SavedEstimator(
+        name, params, state, model_bytes, header.get("sknn_text_version"), where
+    )
 
 
 def _describe(path):
@@ -401,7 +318,7 @@ def _read_json(archive, member):
         raise ValueError(f"{member} is not valid JSON ({error})") from None
 
 
-def _load_model(model_bytes, where):
+def load_model(model_bytes, where):
     import keras
 
     with tempfile.TemporaryDirectory() as folder:
@@ -420,8 +337,3 @@ def _load_model(model_bytes, where):
                 f"{where} is not a valid sknn_text file: its Keras model could not "
                 f"be loaded in safe mode ({type(error).__name__}: {error})."
             ) from error
-
-
-def _resolve(name):
-    module = importlib.import_module(f"{__package__}.{_CLASSES[name]}")
-    return getattr(module, name)

@@ -22,6 +22,8 @@ from typing import Any, TextIO
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._token_ids import FIRST_TOKEN_ID
+
 __all__ = ["WordVectors", "load_word_vectors"]
 
 
@@ -154,10 +156,11 @@ class WordVectors:
         matrix : ndarray of shape (n_ids, dim), dtype float32
         """
         if vocabulary is None:
-            return np.vstack([np.zeros((2, self.dim), np.float32), self.matrix])
+            reserved = np.zeros((FIRST_TOKEN_ID, self.dim), np.float32)
+            return np.vstack([reserved, self.matrix])
         vocabulary = list(vocabulary)
-        matrix = np.zeros((max(len(vocabulary), 2), self.dim), np.float32)
-        for token_id, token in enumerate(vocabulary[2:], start=2):
+        matrix = np.zeros((max(len(vocabulary), FIRST_TOKEN_ID), self.dim), np.float32)
+        for token_id, token in enumerate(vocabulary[FIRST_TOKEN_ID:], start=FIRST_TOKEN_ID):
             row = self._index.get(token)
             if row is not None:
                 matrix[token_id] = self.matrix[row]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable
-from numbers import Integral, Real
-from typing import TYPE_CHECKING, BinaryIO
+from numbers import Integral
+from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -23,74 +20,22 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._params import parameters
 from ._persistence import save as save_estimator
+from ._token_ids import FIRST_TOKEN_ID, OOV_ID, PADDING_ID
+from ._vocabulary import TokenCounts, check_documents, fixed_vocabulary, hashed_ngrams
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = ["TextTokenizer"]
 
-PADDING_ID = 0
-OOV_ID = 1
 PADDING_TOKEN = ""
 OOV_TOKEN = "[UNK]"
 MAX_AUTO_SEQUENCE_LENGTH = 500
 
 
-def _is_missing(value):
-    """Whether ``value`` is a missing-value marker: None, NaN, pandas NA or NaT."""
-    if value is None:
-        return True
-    if isinstance(value, Real) and not isinstance(value, Integral):
-        return math.isnan(value)
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def check_documents(raw_documents):
-    """Validate an iterable of raw text documents and return it as a list.
-
-    Raises a ``ValueError`` for a single string, an empty corpus or a missing
-    (None/NaN) document, and a ``TypeError`` for bytes or other non-string
-    documents; the message names the offending position.
-    """
-    if isinstance(raw_documents, (str, bytes)):
-        raise ValueError(
-            "Iterable over raw text documents expected, string object received. "
-            "Wrap a single document in a list: [document]."
-        )
-    if hasattr(raw_documents, "ndim") and raw_documents.ndim != 1:
-        raise ValueError(
-            "Raw text documents must be a 1-D sequence of strings, got an array "
-            f"of shape {raw_documents.shape}."
-        )
-    try:
-        documents = list(raw_documents)
-    except TypeError:
-        raise TypeError(
-            "Raw text documents must be an iterable of strings, got "
-            f"{type(raw_documents).__name__}."
-        ) from None
-    if not documents:
-        raise ValueError("The corpus is empty: expected at least one document.")
-    for position, document in enumerate(documents):
-        if isinstance(document, str):
-            continue
-        if _is_missing(document):
-            raise ValueError(
-                f"Document {position} is missing ({document!r}); fill or drop "
-                "missing texts before tokenizing."
-            )
-        if isinstance(document, bytes):
-            raise TypeError(
-                f"Document {position} is bytes; decode it to str first, e.g. "
-                "document.decode('utf-8')."
-            )
-        raise TypeError(
-            f"Document {position} is a {type(document).__name__}, not a string."
-        )
-    return documents
-
-
+@parameters
 class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Turn raw documents into right-padded sequences of token ids.
 
@@ -182,7 +127,22 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     ['the', 'dog', 'sat']
     """
 
-    _parameter_constraints: dict = {
+    max_tokens: int | None = None
+    sequence_length: int | None = None
+    truncating: str = "post"
+    min_df: int | float = 1
+    lowercase: bool = True
+    strip_accents: str | Callable | None = None
+    stop_words: str | list | None = None
+    token_pattern: str = r"(?u)\b\w+\b"
+    analyzer: str | Callable = "word"
+    ngram_range: tuple[int, int] = (1, 1)
+    preprocessor: Callable | None = None
+    tokenizer: Callable | None = None
+    vocabulary: object = None
+    ngram_buckets: int | None = None
+
+    _parameter_constraints: ClassVar[dict] = {
         "max_tokens": [Interval(Integral, 3, None, closed="left"), None],
         "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
         "truncating": [StrOptions({"post", "pre"})],
@@ -201,39 +161,14 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         "vocabulary": "no_validation",
         "ngram_buckets": [Interval(Integral, 1, 2**26, closed="both"), None],
     }
-
-    def __init__(
-        self,
-        *,
-        max_tokens=None,
-        sequence_length=None,
-        truncating="post",
-        min_df=1,
-        lowercase=True,
-        strip_accents=None,
-        stop_words=None,
-        token_pattern=r"(?u)\b\w+\b",
-        analyzer="word",
-        ngram_range=(1, 1),
-        preprocessor=None,
-        tokenizer=None,
-        vocabulary=None,
-        ngram_buckets=None,
-    ):
-        self.max_tokens = max_tokens
-        self.sequence_length = sequence_length
-        self.truncating = truncating
-        self.min_df = min_df
-        self.lowercase = lowercase
-        self.strip_accents = strip_accents
-        self.stop_words = stop_words
-        self.token_pattern = token_pattern
-        self.analyzer = analyzer
-        self.ngram_range = ngram_range
-        self.preprocessor = preprocessor
-        self.tokenizer = tokenizer
-        self.vocabulary = vocabulary
-        self.ngram_buckets = ngram_buckets
+    _fitted_attributes = (
+        "vocabulary_",
+        "sequence_length_",
+        "coverage_",
+        "n_ngram_ids_",
+        "_ngram_buckets_used",
+        "_n_features_out",
+    )
 
     def build_analyzer(self) -> Callable[[str], list[str]]:
         """Return the callable that splits one document into tokens.
@@ -290,13 +225,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return len(self._ngram_sizes()) + (1 if low == 1 else 0)
 
     def _hashed_ngrams(self, window):
-        """Bucket of each word n-gram of ``window`` (the kept unigrams)."""
-        buckets = [
-            zlib.crc32(" ".join(window[i : i + n]).encode("utf-8")) % self.ngram_buckets
-            for n in self._ngram_sizes()
-            for i in range(len(window) - n + 1)
-        ]
-        return np.asarray(buckets, dtype=np.int64)
+        return hashed_ngrams(window, self._ngram_sizes(), self.ngram_buckets)
 
     def _check_hashing_parameters(self):
         if not self._hashing():
@@ -311,31 +240,6 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 "ngram_buckets hashes word n-grams of 2 or more words; set "
                 f"ngram_range=(1, 2) or wider (got {self.ngram_range!r})."
             )
-
-    def _fixed_vocabulary(self):
-        """The ``vocabulary`` parameter as a list of unique tokens."""
-        value = self.vocabulary
-        if isinstance(value, (str, dict)):
-            raise TypeError(
-                "vocabulary must be a sequence of tokens (position i gets id i + 2) "
-                f"or WordVectors, got {type(value).__name__}."
-            )
-        if hasattr(value, "index_to_key"):  # gensim KeyedVectors
-            value = value.index_to_key
-        try:
-            tokens = list(value)
-        except TypeError:
-            raise TypeError(
-                "vocabulary must be a sequence of tokens or WordVectors, got "
-                f"{type(value).__name__}."
-            ) from None
-        if not tokens:
-            raise ValueError("vocabulary is empty.")
-        if not all(isinstance(token, str) for token in tokens):
-            raise TypeError("Every token of vocabulary must be a str.")
-        if len(set(tokens)) != len(tokens):
-            raise ValueError("vocabulary contains a token more than once.")
-        return tokens
 
     def _window(self, tokens, length):
         return tokens[:length] if self.truncating == "post" else tokens[-length:]
@@ -366,36 +270,12 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             longest = max(len(tokens) for tokens in tokenized)
             length = max(1, min(longest, MAX_AUTO_SEQUENCE_LENGTH))
         windows = [self._window(tokens, length) for tokens in tokenized]
-        term_counts, document_counts = Counter(), Counter()
-        for window in windows:
-            term_counts.update(window)
-            document_counts.update(set(window))
-        if self.vocabulary is not None:
-            kept = self._fixed_vocabulary()
-        else:
-            min_count = (
-                self.min_df
-                if isinstance(self.min_df, Integral)
-                else self.min_df * len(documents)
-            )
-            kept = sorted(
-                (token for token, df in document_counts.items() if df >= min_count),
-                key=lambda token: (-term_counts[token], token),
-            )
-        if self.max_tokens is not None:
-            kept = kept[: self.max_tokens - 2]
-        if not kept:
-            raise ValueError(
-                "The vocabulary is empty: no token passed min_df, or the documents "
-                "are empty or contain only stop words."
-            )
-        self.vocabulary_ = {token: i + 2 for i, token in enumerate(kept)}
-        self.coverage_ = (
-            sum(token in self.vocabulary_ for token in document_counts)
-            / len(document_counts)
-            if document_counts
-            else 0.0
+        counts = TokenCounts(windows)
+        fixed = None if self.vocabulary is None else fixed_vocabulary(self.vocabulary)
+        self.vocabulary_ = counts.vocabulary(
+            min_df=self.min_df, max_tokens=self.max_tokens, fixed=fixed
         )
+        self.coverage_ = counts.coverage(self.vocabulary_)
         self._ngram_buckets_used = np.zeros(0, dtype=np.int64)
         if self._hashing():
             used = [self._hashed_ngrams(window) for window in windows]
@@ -429,7 +309,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         output = np.zeros((len(documents), self._n_features_out), dtype=np.int32)
         hashing = self._hashing()
         unigrams = self.ngram_range[0] == 1 or not hashing
-        first_ngram_id = len(self.vocabulary_) + 2
+        first_ngram_id = len(self.vocabulary_) + FIRST_TOKEN_ID
         used = self._ngram_buckets_used
         for row, document in enumerate(documents):
             window = self._window(analyze(document), self.sequence_length_)

@@ -141,7 +141,7 @@ def test_bad_arguments_exit_2_with_one_line(capsys, argv, message):
         (["--text-column", "id", "--target-column", "sentiment"], "only numbers"),
         (
             ["--text-column", "review", "--target-column", "sentiment", "--cv", "70"],
-            "class '(neg|pos)' has only 6[01] document.*fewer than --cv 70",
+            "class, '(neg|pos)', has only 6[01] document.*fewer than the 70 folds",
         ),
         (
             ["--text-column", "review", "--task", "regression"],

@@ -5,38 +5,21 @@ from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn_text import (
-    CNNTextClassifier,
-    CNNTextRegressor,
     FastTextClassifier,
-    FastTextRegressor,
-    GRUTextClassifier,
     GRUTextRegressor,
-    LSTMTextClassifier,
     LSTMTextRegressor,
-    MLPTextClassifier,
-    MLPTextRegressor,
     SimpleRNNTextClassifier,
-    SimpleRNNTextRegressor,
     TextTokenizer,
     TransformerTextClassifier,
     TransformerTextRegressor,
+    _registry,
 )
 
+# Every estimator of every built-in family of the registry.
 NETWORKS = [
-    MLPTextClassifier,
-    MLPTextRegressor,
-    SimpleRNNTextClassifier,
-    SimpleRNNTextRegressor,
-    LSTMTextClassifier,
-    LSTMTextRegressor,
-    GRUTextClassifier,
-    GRUTextRegressor,
-    CNNTextClassifier,
-    CNNTextRegressor,
-    TransformerTextClassifier,
-    TransformerTextRegressor,
-    FastTextClassifier,
-    FastTextRegressor,
+    _registry.resolve(name)
+    for family in _registry.built_in_families()
+    for name in family.estimators.values()
 ]
 
 

@@ -329,7 +329,7 @@ def test_compare_models_validation(sentences):
     X, y = sentences
     with pytest.raises(ValueError, match="cv must be at least 2"):
         compare_models(fast_models(), X, y, cv=1)
-    with pytest.raises(ValueError, match="smallest class has 2 document"):
+    with pytest.raises(ValueError, match="smallest class, 'b', has only 2 document"):
         compare_models(fast_models(), X[:10], ["a"] * 8 + ["b"] * 2, cv=3)
     with pytest.raises(ValueError, match="300 documents but y has 299"):
         compare_models(fast_models(), X, y[:-1])

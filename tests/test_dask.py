@@ -94,7 +94,9 @@ def test_grid_search_mlp_on_dask_equals_sequential(client, sentences):
     # The two candidates really are different networks.
     assert len(set(here.cv_results_["mean_test_score"])) == 2
     # Work went to the workers: each has imported the estimators.
-    imported = client.run(lambda: "sknn_text.classifiers" in __import__("sys").modules)
+    imported = client.run(
+        lambda: "sknn_text._architectures._mlp" in __import__("sys").modules
+    )
     assert any(imported.values()), imported
 
 

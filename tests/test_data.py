@@ -52,11 +52,13 @@ def test_shuffling_is_seeded_and_changes_every_epoch():
 def test_predict_in_batches_restores_row_order():
     X, lengths = right_padded(300)
 
-    class RowSum:
-        def predict_on_batch(self, x):
-            return x.sum(axis=1, keepdims=True).astype(np.float32)
-
-    result = predict_in_batches(RowSum(), X, batch_size=64, lengths=lengths)
+    tokens = keras.Input(shape=(None,), dtype="int32")
+    row_sum = keras.layers.Lambda(
+        lambda x: keras.ops.sum(keras.ops.cast(x, "float32"), axis=1, keepdims=True)
+    )(tokens)
+    result = predict_in_batches(
+        keras.Model(tokens, row_sum), X.astype(np.int32), batch_size=64, lengths=lengths
+    )
     np.testing.assert_array_equal(result.ravel(), X.sum(axis=1))
 
 

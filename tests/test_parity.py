@@ -5,7 +5,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from sknn_text import MLPTextClassifier, MLPTextRegressor
-from sknn_text._architectures import build_mlp
+from sknn_text._architectures._mlp import build_mlp
 
 
 def test_mnist_mlp_has_235146_parameters():

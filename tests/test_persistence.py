@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from pathlib import Path
 
 import joblib
 import keras
@@ -377,4 +378,29 @@ def test_corrupt_files_are_rejected(saved_lstm, corrupt, reason, tmp_path):
 
 def test_load_is_public_api():
     assert "load" in sknn_text.__all__
-    assert sknn_text.load.__module__ == "sknn_text._persistence"
+    assert sknn_text.load.__module__ == "sknn_text._io"
+
+
+RELEASE_0_1_0 = Path(__file__).parent / "data" / "release_0_1_0"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.stem for p in RELEASE_0_1_0.glob("*.sknn") if "tokenizer" not in p.stem)
+)
+def test_files_saved_by_release_0_1_0_load_and_predict_the_same(name):
+    estimator = sknn_text.load(RELEASE_0_1_0 / f"{name}.sknn")
+    X = np.load(RELEASE_0_1_0 / f"{name}.X.npy")
+    expected = np.load(RELEASE_0_1_0 / f"{name}.expected.npy")
+    predict = getattr(estimator, "predict_proba", estimator.predict)
+    np.testing.assert_array_equal(predict(X), expected)
+
+
+def test_tokenizer_and_pickles_of_release_0_1_0_load():
+    tokenizer = sknn_text.load(RELEASE_0_1_0 / "text_tokenizer.sknn")
+    assert tokenizer.transform(["a great film"]).tolist() == [[2, 3, 6]]
+    for name in ("mlp_classifier", "gru_regressor"):
+        estimator = joblib.load(RELEASE_0_1_0 / f"{name}.joblib")  # made by 0.1.0
+        X = np.load(RELEASE_0_1_0 / f"{name}.X.npy")
+        expected = np.load(RELEASE_0_1_0 / f"{name}.expected.npy")
+        predict = getattr(estimator, "predict_proba", estimator.predict)
+        np.testing.assert_array_equal(predict(X), expected)

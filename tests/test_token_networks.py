@@ -92,7 +92,7 @@ def test_cnn_kernel_sizes_make_parallel_branches(tokens):
     clf = CNNTextClassifier(filters=4, kernel_sizes=(2, 3, 5), embedding_dim=4, epochs=1).fit(X, y)
     names = [layer.name for layer in clf.model_.layers]
     assert {"conv_2", "conv_3", "conv_5"} <= set(names)
-    assert clf.model_.get_layer("features").output.shape[-1] == 12
+    assert clf.model_.get_layer("feature_maps").output.shape[-1] == 12
     with pytest.raises(ValueError, match="kernel_sizes"):
         CNNTextClassifier(kernel_sizes=(3, 0)).fit(X, y)
 

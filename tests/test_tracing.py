@@ -6,7 +6,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 
-from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer
+from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer, _backend, _training
+from sknn_text._backend import training_steps
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="tf.function tracing counts"
@@ -24,10 +25,19 @@ LABELS = np.array(["pos" if i % 2 else "neg" for i in range(120)])
     ],
     ids=["lstm-tokens", "mlp-sparse"],
 )
-def test_predict_function_is_traced_at_most_twice(pipeline):
+def test_each_step_is_traced_once_per_model(pipeline, monkeypatch):
+    made = []
+
+    def recording(model, batch, **options):
+        made.append(training_steps(model, batch, **options))
+        return made[-1]
+
+    monkeypatch.setattr(_training, "training_steps", recording)
     pipeline.fit(TEXTS, LABELS)
+    # Every batch of every epoch, the last and smaller one too, ran one trace.
+    assert made[0].train.experimental_get_tracing_count() == 1
     model = pipeline[-1].model_
     for n in (1, 2, 3, 5, 7, 1, 60, 120, 1):
         pipeline.predict(TEXTS[:n])
-    assert model.predict_function.experimental_get_tracing_count() <= 2
+    assert _backend._PREDICTORS[model].experimental_get_tracing_count() == 1
 

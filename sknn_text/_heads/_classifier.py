@@ -1,4 +1,4 @@
-"""Classification head: label encoding, class weights, ``predict_proba``.
+"""The classification task: label encoding, class weights, ``predict_proba``.
 
 * binary ``y``: one sigmoid unit, ``predict_proba`` returns two columns;
 * multiclass ``y``: softmax over ``len(classes_)`` units;
@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -18,18 +18,43 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from ._base import OutputHead
-from ._typing import MatrixLike
+from .._params import parameters
+from .._typing import MatrixLike
+from ._base import OutputSpec
+from ._document import DocumentHead
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
 _MULTILABEL = "multilabel-indicator"
-CLASS_WEIGHT_CONSTRAINT = [dict, StrOptions({"balanced"}), None]
 
 
-class NetworkClassifierMixin(ClassifierMixin):
-    """Target handling shared by every sknn_text classifier."""
+@parameters
+class ClassifierHead(DocumentHead, ClassifierMixin):
+    """The classification task of a document network (first base of a classifier)."""
+
+    class_weight: dict | str | None = None
+
+    _doc_rank = 3
+
+    _parameter_constraints: ClassVar[dict] = {
+        "class_weight": [dict, StrOptions({"balanced"}), None]
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "class_weight": (
+            'dict, "balanced" or None',
+            """Weights of the classes, multiplied into the per-sample weights;
+            "balanced" uses ``n_samples / (n_classes * np.bincount(y))``.""",
+        ),
+    }
+    _attribute_docs = """\
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (label indices for multilabel ``y``)."""
+    _fitted_attributes = ("classes_", "_target_kind")
+    _task_summary = (
+        "Binary targets get one sigmoid unit, multiclass a softmax, multilabel "
+        "indicator matrices one sigmoid per label."
+    )
 
     def _encode_target(self, y, *, reset, classes=None, incremental=False):
         y = self._check_labels(y)
@@ -42,18 +67,14 @@ class NetworkClassifierMixin(ClassifierMixin):
             self._check_known_classes(found, kind, incremental)
         if self._target_kind == _MULTILABEL:
             encoded = y.astype(np.float32)
-            head = OutputHead(encoded.shape[1], "sigmoid", "binary_crossentropy")
+            spec = (encoded.shape[1], "sigmoid", "binary_crossentropy")
         elif len(self.classes_) == 2:
             encoded = (y == self.classes_[1]).astype(np.float32).reshape(-1, 1)
-            head = OutputHead(1, "sigmoid", "binary_crossentropy")
+            spec = (1, "sigmoid", "binary_crossentropy")
         else:
             encoded = np.searchsorted(self.classes_, y).astype(np.int32)
-            head = OutputHead(
-                len(self.classes_), "softmax", "sparse_categorical_crossentropy"
-            )
-        return encoded, OutputHead(
-            head.n_outputs, head.activation, head.loss, ["accuracy"]
-        )
+            spec = (len(self.classes_), "softmax", "sparse_categorical_crossentropy")
+        return encoded, OutputSpec(*spec, metrics=("accuracy",))
 
     @staticmethod
     def _check_labels(y):

@@ -1,4 +1,4 @@
-"""Regression head: standardized targets, one linear unit per output.
+"""The regression task: standardized targets, one linear unit per output.
 
 The network learns ``(y - mean) / std`` so that raw-scale targets (ratings from
 1 to 10, prices) train as well as unit-scale ones; ``predict`` maps back.
@@ -13,16 +13,24 @@ from numpy.typing import ArrayLike
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils import check_array
 
-from ._base import OutputHead
-from ._data import ndim_of
-from ._typing import MatrixLike
+from .._data import ndim_of
+from .._typing import MatrixLike
+from ._base import OutputSpec
+from ._document import DocumentHead
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
 
-class NetworkRegressorMixin(RegressorMixin):
-    """Target handling shared by every sknn_text regressor."""
+class RegressorHead(DocumentHead, RegressorMixin):
+    """The regression task of a document network (first base of a regressor)."""
+
+    _attribute_docs = ""
+    _fitted_attributes = ("_target_is_1d", "_target_mean", "_target_scale")
+    _task_summary = "``y`` may be 1-D or 2-D (several outputs)."
+    _task_notes = """\
+    The target is standardized per output column for training and mapped back in
+    ``predict``, so raw-scale targets (ratings from 1 to 10) need no scaling."""
 
     def _encode_target(self, y, *, reset, classes=None, incremental=False):
         if (ndim_of(y) or 0) > 2:
@@ -44,7 +52,7 @@ class NetworkRegressorMixin(RegressorMixin):
         encoded = ((columns - self._target_mean) / self._target_scale).astype(
             np.float32
         )
-        return encoded, OutputHead(encoded.shape[1], "linear", "mean_squared_error")
+        return encoded, OutputSpec(encoded.shape[1], "linear", "mean_squared_error")
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(

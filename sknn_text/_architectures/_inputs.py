@@ -1,0 +1,283 @@
+"""What the architectures read: feature matrices and sequences.
+
+Two kinds of input reach a network:
+
+* a document-feature matrix (TF-IDF, counts; dense or CSR), read by the MLP and
+  by fastText's bag-of-features form (:func:`validate_feature_matrix`);
+* sequences, read by :class:`SequenceInput` networks (RNN, CNN, Transformer,
+  fastText). The kind is read from ``X`` in ``fit``:
+
+  - 2-D integer array: token ids right-padded with ``PADDING_ID`` (what
+    ``TextTokenizer`` produces), fed to an ``Embedding`` with masking;
+  - 2-D float array: one numeric series per row (one feature per time step);
+  - 3-D float array ``(n_samples, n_steps, n_channels)``: multivariate series.
+
+  Numeric series are standardized per channel with the mean and standard
+  deviation seen in ``fit`` (saturating cells learn slowly on raw-scale values).
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import ClassVar
+
+import keras
+import numpy as np
+import scipy.sparse as sp
+from keras import layers
+from sklearn.utils._param_validation import Interval
+
+from .._backend import sparse_batches_supported
+from .._base import BaseTextNetwork
+from .._data import looks_like_raw_text, ndim_of, sequence_lengths, validate_numeric
+from .._params import parameters
+from .._token_ids import FIRST_TOKEN_ID, PADDING_ID
+from ..embeddings import as_word_vectors
+
+#: Token ids are fed to the network as int32.
+MAX_TOKEN_ID = np.iinfo(np.int32).max - 1
+
+#: Activations named as in scikit-learn's MLP, and their Keras names.
+ACTIVATIONS = {
+    "identity": "linear",
+    "logistic": "sigmoid",
+    "tanh": "tanh",
+    "relu": "relu",
+    "gelu": "gelu",
+}
+
+
+def layer_sizes(value, name, *, allow_empty):
+    """``value`` (an int or a sequence of ints) as a tuple of positive ints."""
+    sizes = (value,) if isinstance(value, Integral) else tuple(value)
+    valid = all(isinstance(s, Integral) and not isinstance(s, bool) for s in sizes)
+    if not valid or any(s < 1 for s in sizes) or not (sizes or allow_empty):
+        kind = "a possibly empty" if allow_empty else "a non-empty"
+        raise ValueError(
+            f"{name} must be a positive int or {kind} sequence of positive ints, "
+            f"got {value!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def reject_raw_text(estimator, X, expects, first_step, step_class="TextTokenizer"):
+    """A ``TypeError`` naming the step to put first, when ``X`` is raw text."""
+    if looks_like_raw_text(X):
+        name = type(estimator).__name__
+        raise TypeError(
+            f"{name} expects {expects}, but got raw text documents. Put "
+            f"{first_step} in front of it: make_pipeline({step_class}(), {name}())."
+        )
+
+
+def reject_3d(estimator, X, expects, hint=""):
+    """A ``ValueError`` for a 3-D ``X`` where a 2-D matrix is expected."""
+    if not sp.issparse(X) and ndim_of(X) == 3:
+        raise ValueError(
+            f"{type(estimator).__name__} expects {expects}, but X is 3-D with shape "
+            f"{np.asarray(X).shape}.{hint}"
+        )
+
+
+def validate_feature_matrix(estimator, X, *, reset):
+    """``X`` as a float feature matrix (CSR kept sparse); on ``reset`` also decide
+    whether the network takes sparse mini-batches (``_sparse_input``)."""
+    X = validate_numeric(
+        estimator,
+        X,
+        reset=reset,
+        accept_sparse="csr",
+        dtype=(np.float32, np.float64),
+    )
+    if reset:
+        estimator._sparse_input = sp.issparse(X) and sparse_batches_supported()
+    return X
+
+
+def sequence_input(vocabulary_size, n_channels, embedding_dim, seeds, embedding_weights=None):
+    """Input layer and first tensor of a sequence network.
+
+    Exactly one of ``vocabulary_size`` (token ids, embedded with
+    ``mask_zero=True`` so that padding is masked downstream) and ``n_channels``
+    (numeric sequences of that many features per step) is given.
+    ``embedding_weights``, an array of shape ``(vocabulary_size, dim)``, fixes
+    the width of the embeddings; the estimator loads them into the built model
+    (they are not stored in the model's config).
+    """
+    if (vocabulary_size is None) == (n_channels is None):
+        raise ValueError("Give exactly one of vocabulary_size and n_channels.")
+    if n_channels is not None:
+        inputs = keras.Input(shape=(None, n_channels), name="sequences")
+        return inputs, inputs
+    if embedding_weights is not None:
+        embedding_dim = embedding_weights.shape[1]
+    inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    embedded = layers.Embedding(
+        vocabulary_size,
+        embedding_dim,
+        mask_zero=True,
+        embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seeds()),
+        name="embedding",
+    )(inputs)
+    return inputs, embedded
+
+
+@parameters
+class SequenceInput(BaseTextNetwork):
+    """Networks that read token ids or numeric series; subclasses encode them."""
+
+    embedding_dim: int = 64
+    embeddings: object = None
+    freeze_embeddings: bool = False
+
+    _parameter_constraints: ClassVar[dict] = {
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "embeddings": "no_validation",
+        "freeze_embeddings": ["boolean"],
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "embedding_dim": (
+            "int",
+            """Width of the learned token embeddings$embedding_where. Pretrained
+            ``embeddings`` bring their own width.""",
+        ),
+        "embeddings": (
+            "WordVectors, gensim KeyedVectors or None",
+            """Pretrained word vectors (see :func:`sknn_text.load_word_vectors`)
+            that initialize the embedding layer; the token ids must come from
+            ``TextTokenizer(vocabulary=embeddings)`` so that id ``i + 2`` is the
+            word in row ``i``. Padding and unknown words start at zero.""",
+        ),
+        "freeze_embeddings": (
+            "bool",
+            "Keep pretrained ``embeddings`` fixed instead of fine-tuning them.",
+        ),
+    }
+    _doc_wording: ClassVar[dict] = {"embedding_where": " (token-id input only)"}
+    _fitted_attributes = ("_vocabulary_size", "_n_channels", "_series_mean", "_series_scale")
+
+    def _validate_X(self, X, *, reset):
+        reject_raw_text(self, X, "token ids or numeric sequences", "a TextTokenizer")
+        name = type(self).__name__
+        X = validate_numeric(self, X, reset=reset, dtype="numeric", allow_nd=True)
+        if X.ndim > 3:
+            raise ValueError(
+                f"{name} expects a 2-D or 3-D array, got {X.ndim} dimensions."
+            )
+        tokens = X.ndim == 2 and X.dtype.kind in "iu"
+        if reset:
+            self._vocabulary_size = None
+            self._n_channels = None
+            if tokens:
+                self._vocabulary_size = _vocabulary_size(X)
+                if self.embeddings is not None:
+                    self._vocabulary_size = self._pretrained_size(X)
+            else:
+                if self.embeddings is not None:
+                    raise ValueError(
+                        f"{name} got pretrained embeddings but numeric (float) "
+                        "input; embeddings apply to integer token ids from a "
+                        "TextTokenizer."
+                    )
+                self._n_channels = X.shape[2] if X.ndim == 3 else 1
+                series = _as_series(X, self._n_channels, name)
+                # Accumulate in float64: squares of large float32 values overflow.
+                self._series_mean = series.mean(axis=(0, 1), dtype=np.float64)
+                scale = series.std(axis=(0, 1), dtype=np.float64)
+                self._series_scale = np.where(scale > 0, scale, 1.0)
+        if self._vocabulary_size is not None:
+            return _check_token_ids(X, self._vocabulary_size, name)
+        series = _as_series(X, self._n_channels, name)
+        return ((series - self._series_mean) / self._series_scale).astype(np.float32)
+
+    def _pretrained_size(self, X):
+        vectors = as_word_vectors(self.embeddings)
+        size = len(vectors) + FIRST_TOKEN_ID
+        if X.max(initial=0) >= size:
+            raise ValueError(
+                f"X contains the token id {int(X.max())}, but the pretrained "
+                f"embeddings cover ids 0 to {size - 1} ({len(vectors)} words after "
+                "the padding and unknown ids). Tokenize with "
+                "TextTokenizer(vocabulary=vectors) so that ids match the vectors' rows."
+            )
+        return size
+
+    def _embedded_input(self, seeds):
+        """The input layer and its first tensor (see :func:`sequence_input`)."""
+        return sequence_input(
+            self._vocabulary_size,
+            self._n_channels,
+            self.embedding_dim,
+            seeds,
+            self._embedding_weights(),
+        )
+
+    def _embedding_weights(self):
+        """Pretrained embedding rows for token input, or None."""
+        if self.embeddings is None or self._vocabulary_size is None:
+            return None
+        return as_word_vectors(self.embeddings).embedding_matrix()
+
+    def _initialize_model(self, model):
+        weights = self._embedding_weights()
+        if weights is not None:
+            embedding = model.get_layer("embedding")
+            embedding.set_weights([weights])
+            embedding.trainable = not self.freeze_embeddings
+
+    def _size_hint(self):
+        if self._vocabulary_size is None:
+            return super()._size_hint()
+        return (
+            f"the embedding has {self._vocabulary_size} token ids (the largest id in "
+            f"X + 1) times embedding_dim={self.embedding_dim} weights"
+        )
+
+    def _sequence_lengths(self, X):
+        return sequence_lengths(X) if self._vocabulary_size is not None else None
+
+
+def _vocabulary_size(X):
+    if X.size and X.min() < 0:
+        row = int(np.argwhere(X < 0)[0, 0])
+        raise ValueError(
+            f"X contains the negative token id {int(X.min())} (row {row}); token ids "
+            f"must be >= 0, with {PADDING_ID} meaning padding."
+        )
+    largest = int(X.max(initial=0))
+    if largest > MAX_TOKEN_ID:
+        row = int(np.argmax(X.max(axis=1)))  # the first row holding it
+        raise ValueError(
+            f"X contains the token id {largest} (row {row}); token ids must be at "
+            f"most {MAX_TOKEN_ID}. Number the tokens from {FIRST_TOKEN_ID} upwards, "
+            "as TextTokenizer does."
+        )
+    return max(largest + 1, FIRST_TOKEN_ID)
+
+
+def _check_token_ids(X, vocabulary_size, name):
+    if X.dtype.kind not in "iu" and not np.all(np.mod(X, 1) == 0):
+        raise ValueError(
+            f"{name} was fitted on integer token ids; X contains non-integer "
+            "values."
+        )
+    if X.ndim != 2:
+        raise ValueError(f"{name} was fitted on 2-D token ids; X has {X.ndim} dims.")
+    if X.size and (X.min() < 0 or X.max() >= vocabulary_size):
+        bad = int(X.min()) if X.min() < 0 else int(X.max())
+        raise ValueError(
+            f"X contains the token id {bad}, outside the range [0, "
+            f"{vocabulary_size - 1}] seen in fit. Fit the tokenizer and {name} on "
+            "the same documents (a Pipeline does this)."
+        )
+    return X.astype(np.int32, copy=False)
+
+
+def _as_series(X, n_channels, name):
+    series = X.reshape(X.shape[0], X.shape[1], 1) if X.ndim == 2 else X
+    if series.shape[2] != n_channels:
+        raise ValueError(
+            f"X has {series.shape[2]} channel(s) per time step, but {name} was "
+            f"fitted with {n_channels}."
+        )
+    return series.astype(np.float32, copy=False)

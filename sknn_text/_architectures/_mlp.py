@@ -1,0 +1,233 @@
+"""Multi-layer perceptrons on document-feature matrices (TF-IDF, counts).
+
+The encoder is a stack of ``Dense`` layers over dense or sparse features; a
+sparse matrix reaches the network one sparse mini-batch at a time and is never
+densified as a whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from numbers import Integral
+from typing import ClassVar
+
+import keras
+from keras import layers
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._base import BaseTextNetwork
+from .._heads._base import Encoding, OutputSpec
+from .._heads._classifier import ClassifierHead
+from .._heads._document import document_outputs
+from .._heads._regressor import RegressorHead
+from .._layers import Float64Dense, Seeds, SquaredL2
+from .._params import estimator, parameters
+from ._inputs import (
+    ACTIVATIONS,
+    layer_sizes,
+    reject_3d,
+    reject_raw_text,
+    validate_feature_matrix,
+)
+
+
+def encode_mlp(
+    n_features,
+    *,
+    hidden_layer_sizes=(100,),
+    activation="relu",
+    dropout=0.0,
+    sparse_input=False,
+    l2=0.0,
+    seeds,
+):
+    """The hidden layers of an MLP: ``Dense -> (Dropout) -> ...``.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the input vectors.
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Units of each hidden layer; ``()`` leaves the inputs as they are (the
+        network is then a linear or logistic model).
+    activation : {"identity", "logistic", "tanh", "relu", "gelu"}, default="relu"
+        Activation of the hidden layers, named as in scikit-learn's MLP.
+    dropout : float, default=0.0
+        Dropout rate applied after each hidden layer.
+    sparse_input : bool, default=False
+        Declare the input sparse, so the first layer runs a sparse-dense product.
+    l2 : float, default=0.0
+        L2 penalty factor of every hidden kernel.
+    seeds : Seeds
+        Seeds of the initializers and dropout layers.
+
+    Returns
+    -------
+    encoding : Encoding
+        One vector per document.
+    """
+    regularizer = SquaredL2(l2) if l2 > 0 else None
+    inputs = keras.Input(shape=(n_features,), sparse=sparse_input, name="features")
+    x = inputs
+    for units in hidden_layer_sizes:
+        x = layers.Dense(
+            units,
+            activation=ACTIVATIONS[activation],
+            kernel_initializer=seeds.glorot(),
+            kernel_regularizer=regularizer,
+        )(x)
+        if dropout > 0:
+            x = layers.Dropout(dropout, seed=seeds())(x)
+    # A sparse input read directly by the output layer needs Keras's own Dense.
+    direct = sparse_input and not hidden_layer_sizes
+    return Encoding(inputs, x, output_layer=layers.Dense if direct else Float64Dense)
+
+
+def build_mlp(n_features, n_outputs, *, output_activation="linear", l2=0.0, seed=None, **encoder):
+    """A whole document MLP, ``Dense -> ... -> Dense(n_outputs)``, uncompiled.
+
+    ``encoder`` takes the keyword arguments of :func:`encode_mlp` (but
+    ``seeds``); ``l2`` penalizes every kernel, the output layer's too.
+    """
+    seeds = Seeds(seed)
+    encoding = encode_mlp(n_features, l2=l2, seeds=seeds, **encoder)
+    spec = OutputSpec(n_outputs, output_activation, loss="")
+    outputs = document_outputs(encoding, spec, l2=l2, seeds=seeds)
+    return keras.Model(encoding.inputs, outputs, name="mlp")
+
+
+@parameters
+class MLPNetwork(BaseTextNetwork):
+    """The MLP architecture: validates a feature matrix, builds the hidden layers."""
+
+    hidden_layer_sizes: int | tuple[int, ...] = dataclasses.field(
+        default=(100,), kw_only=False
+    )
+    activation: str = "relu"
+    epochs: int = 20
+
+    _parameter_constraints: ClassVar[dict] = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "hidden_layer_sizes": (
+            "int or tuple of int",
+            """Units of each hidden layer. ``()`` means no hidden layer: a linear
+            model (regressor) or a logistic regression (classifier).""",
+        ),
+        "activation": (
+            '{"relu", "tanh", "logistic", "identity", "gelu"}',
+            "Activation of the hidden layers, named as in scikit-learn's MLP.",
+        ),
+    }
+    _doc_wording: ClassVar[dict] = {
+        "dropout_where": "after every hidden layer",
+        "penalized": "every layer's kernel",
+    }
+    _fitted_attributes = ("_sparse_input",)
+    _network_name = "mlp"
+
+    def _validate_X(self, X, *, reset):
+        reject_raw_text(
+            self,
+            X,
+            "numeric features, such as a TF-IDF matrix,",
+            "a vectorizer",
+            step_class="TfidfVectorizer",
+        )
+        reject_3d(
+            self,
+            X,
+            "a 2-D matrix of features",
+            " Flatten each sample, or use a recurrent estimator for sequences.",
+        )
+        return validate_feature_matrix(self, X, reset=reset)
+
+    def _encode(self, seeds, *, l2, per_step):
+        if per_step:
+            raise TypeError(f"{type(self).__name__} has no per-step outputs.")
+        return encode_mlp(
+            self.n_features_in_,
+            hidden_layer_sizes=layer_sizes(
+                self.hidden_layer_sizes, "hidden_layer_sizes", allow_empty=True
+            ),
+            activation=self.activation,
+            dropout=self.dropout,
+            sparse_input=self._sparse_input,
+            l2=l2,
+            seeds=seeds,
+        )
+
+    def _size_hint(self):
+        return (
+            f"{self.n_features_in_} input features, "
+            f"hidden_layer_sizes={self.hidden_layer_sizes!r}"
+        )
+
+    def _sparse_batches(self):
+        return self._sparse_input
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+@estimator
+class MLPTextClassifier(ClassifierHead, MLPNetwork):
+    """Multi-layer perceptron classifier for document-feature matrices.
+
+    Feed it TF-IDF or count features, dense or sparse: a sparse matrix is
+    densified one mini-batch at a time, never as a whole. Binary targets get
+    one sigmoid unit, multiclass a softmax, multilabel indicator matrices one
+    sigmoid per label.
+
+    Notes
+    -----
+    Parameters named as in :class:`sklearn.neural_network.MLPClassifier`
+    mean the same here; ``epochs`` plays the role of ``max_iter``.
+
+    Examples
+    --------
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sknn_text import MLPTextClassifier
+    >>> texts = ["a great film", "a dull film", "great acting", "dull plot"] * 5
+    >>> labels = ["pos", "neg", "pos", "neg"] * 5
+    >>> model = make_pipeline(
+    ...     TfidfVectorizer(),
+    ...     MLPTextClassifier(epochs=20, learning_rate=0.01, random_state=0),
+    ... )
+    >>> model.fit(texts, labels).predict(["great film", "dull film"]).tolist()
+    ['pos', 'neg']
+    """
+
+
+@estimator
+class MLPTextRegressor(RegressorHead, MLPNetwork):
+    """Multi-layer perceptron regressor for document-feature matrices.
+
+    Feed it TF-IDF or count features, dense or sparse: a sparse matrix is
+    densified one mini-batch at a time, never as a whole. ``y`` may be 1-D
+    or 2-D (several outputs).
+
+    Notes
+    -----
+    The target is standardized per output column for training and mapped back
+    in ``predict``, so raw-scale targets (ratings from 1 to 10) need no
+    scaling. With ``hidden_layer_sizes=()`` and ``alpha=0`` the network is a
+    linear regression trained by gradient descent.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn_text import MLPTextRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 3))
+    >>> y = 5 + X @ np.array([1.0, -2.0, 0.5])
+    >>> model = MLPTextRegressor(hidden_layer_sizes=(), alpha=0, epochs=50,
+    ...                          learning_rate=0.01, random_state=0).fit(X, y)
+    >>> bool(model.score(X, y) > 0.99)
+    True
+    """

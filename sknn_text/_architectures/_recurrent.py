@@ -1,0 +1,284 @@
+"""Recurrent networks (SimpleRNN, LSTM, GRU) on token ids or numeric series.
+
+The encoder embeds the tokens (see ``_inputs.SequenceInput``) and runs a stack
+of recurrent layers, each optionally bidirectional. For one output per
+document with ``pooling="last"`` the last layer returns its final state (the
+state at the last real token: padding is masked); otherwise it returns one
+vector per position, which a document head pools (mean, max or attention) and
+a per-token head reads as it is. Keras runs the cuDNN kernels on a GPU as long
+as ``recurrent_dropout`` is 0 and the input is right-padded.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import ClassVar
+
+import keras
+from keras import layers
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._docs import SERIES_REGRESSOR_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
+from .._heads._base import Encoding, OutputSpec
+from .._heads._classifier import ClassifierHead
+from .._heads._document import document_outputs
+from .._heads._regressor import RegressorHead
+from .._layers import Seeds
+from .._params import estimator, parameters
+from ._inputs import SequenceInput, layer_sizes, sequence_input
+
+_CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
+
+
+def _recurrent_layer(layer_class, n_units, seeds, **settings):
+    """One recurrent layer with its own seeded initializers and dropout seed."""
+    return layer_class(
+        n_units,
+        kernel_initializer=seeds.glorot(),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
+        seed=seeds(),
+        **settings,
+    )
+
+
+def encode_recurrent(
+    inputs,
+    x,
+    *,
+    cell="lstm",
+    units=(64,),
+    bidirectional=False,
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    pooling="last",
+    summarize=True,
+    seeds,
+):
+    """Stacked (optionally bidirectional) recurrent layers over ``x``.
+
+    Parameters
+    ----------
+    inputs, x : keras.KerasTensor
+        The model's input and its embedded (masked) or numeric sequences.
+    cell : {"simple_rnn", "lstm", "gru"}, default="lstm"
+        Recurrent cell type.
+    units : tuple of int, default=(64,)
+        Units of each stacked recurrent layer.
+    bidirectional : bool, default=False
+        Wrap each recurrent layer in ``keras.layers.Bidirectional``.
+    dropout : float, default=0.0
+        Dropout rate on the input of every recurrent layer and before the output.
+    recurrent_dropout : float, default=0.0
+        Dropout on the recurrent state (disables cuDNN kernels on a GPU).
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        How a document head turns the outputs into one vector.
+    summarize : bool, default=True
+        With ``pooling="last"``, let the last layer return its final state
+        (one vector per document) instead of one vector per position.
+    seeds : Seeds
+        Seeds of the initializers and dropout layers.
+
+    Returns
+    -------
+    encoding : Encoding
+    """
+    layer_class = _CELLS[cell]
+    final_state = summarize and pooling == "last"
+    for depth, n_units in enumerate(units):
+        if dropout > 0:
+            x = layers.Dropout(dropout, seed=seeds())(x)
+        settings = {
+            "return_sequences": not (depth == len(units) - 1 and final_state),
+            "recurrent_dropout": recurrent_dropout,
+        }
+        forward = _recurrent_layer(layer_class, n_units, seeds, **settings)
+        if bidirectional:
+            backward = _recurrent_layer(
+                layer_class, n_units, seeds, go_backwards=True, **settings
+            )
+            x = layers.Bidirectional(forward, backward_layer=backward)(x)
+        else:
+            x = forward(x)
+    return Encoding(
+        inputs,
+        x,
+        pooling=None if final_state else pooling,
+        dropout=dropout,
+        attention_units=units[-1],
+    )
+
+
+def build_recurrent(
+    n_outputs,
+    *,
+    vocabulary_size=None,
+    n_channels=None,
+    embedding_dim=64,
+    output_activation="linear",
+    l2=0.0,
+    seed=None,
+    **encoder,
+):
+    """A whole recurrent document model, uncompiled: the embedding (token ids,
+    ``vocabulary_size``) or numeric input (``n_channels`` per step),
+    :func:`encode_recurrent` with ``encoder``'s settings, and the output layer."""
+    seeds = Seeds(seed)
+    inputs, x = sequence_input(vocabulary_size, n_channels, embedding_dim, seeds)
+    encoding = encode_recurrent(inputs, x, seeds=seeds, **encoder)
+    spec = OutputSpec(n_outputs, output_activation, loss="")
+    outputs = document_outputs(encoding, spec, l2=l2, seeds=seeds)
+    return keras.Model(inputs, outputs, name=encoder.get("cell", "lstm"))
+
+
+@parameters
+class RecurrentNetwork(SequenceInput):
+    """The recurrent architecture; ``_cell`` names the layer."""
+
+    units: int | tuple[int, ...] = 64
+    bidirectional: bool = False
+    recurrent_dropout: float = 0.0
+    pooling: str = "last"
+    epochs: int = 10
+
+    _cell = "lstm"
+    _parameter_constraints: ClassVar[dict] = {
+        "units": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "pooling": [StrOptions({"last", "mean", "max", "attention"})],
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "units": (
+            "int or tuple of int",
+            "Units of the recurrent layer; a tuple stacks one layer per entry.",
+        ),
+        "bidirectional": (
+            "bool",
+            "Read every sequence in both directions (``keras.layers.Bidirectional``).",
+        ),
+        "recurrent_dropout": (
+            "float",
+            """Dropout on the recurrent state. Any value above 0 rules out the
+            fast cuDNN kernels on a GPU.""",
+        ),
+        "pooling": (
+            '{"last", "mean", "max", "attention"}',
+            """How the sequence of outputs becomes one vector: the state at the
+            last real (non-padding) token, the mean or max over the real
+            tokens, or a learned attention-weighted sum over them.""",
+        ),
+    }
+    _doc_wording: ClassVar[dict] = {
+        "dropout_where": "on the input of every recurrent layer and before the output",
+        "penalized": "the output layer's kernel",
+    }
+
+    @property
+    def _network_name(self):
+        return self._cell
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs, x = self._embedded_input(seeds)
+        return encode_recurrent(
+            inputs,
+            x,
+            cell=self._cell,
+            units=layer_sizes(self.units, "units", allow_empty=False),
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            pooling=self.pooling,
+            summarize=not per_step,
+            seeds=seeds,
+        )
+
+    def _size_hint(self):
+        if self._vocabulary_size is None:
+            return f"units={self.units!r}"
+        return super()._size_hint()
+
+
+_INPUT_KINDS = """
+Put a :class:`~sknn_text.preprocessing.TextTokenizer` in front of it for
+text: 2-D integer input is read as token ids (0 = right-padding, masked),
+2-D float input as one numeric series per row, and 3-D float input
+``(n_samples, n_steps, n_channels)`` as multivariate series, e.g. sliding
+windows for forecasting.
+"""
+_CUDNN_NOTE = """
+With the defaults (no ``recurrent_dropout``) and right-padded input, Keras
+runs the cuDNN kernels on a GPU.
+"""
+
+
+def _classifier_doc(layer, name):
+    return docstring(
+        f"{layer} classifier for token-id sequences or numeric series.",
+        _INPUT_KINDS,
+        ClassifierHead,
+        notes=_CUDNN_NOTE,
+        examples=TOKEN_CLASSIFIER_EXAMPLE.format(
+            name=name, settings="epochs=20, learning_rate=0.01, "
+        ),
+    )
+
+
+def _regressor_doc(layer, name):
+    return docstring(
+        f"{layer} regressor for token-id sequences or numeric series.",
+        _INPUT_KINDS,
+        RegressorHead,
+        notes=_CUDNN_NOTE,
+        examples=SERIES_REGRESSOR_EXAMPLE.format(
+            name=name, settings="epochs=30, learning_rate=0.01, ", r2=0.9
+        ),
+    )
+
+
+_SIMPLE_RNN, _LSTM, _GRU = (
+    "Simple (Elman) RNN",
+    "Long short-term memory (LSTM)",
+    "Gated recurrent unit (GRU)",
+)
+
+
+@estimator
+class SimpleRNNTextClassifier(ClassifierHead, RecurrentNetwork):
+    __doc__ = _classifier_doc(_SIMPLE_RNN, "SimpleRNNTextClassifier")
+    _cell = "simple_rnn"
+
+
+@estimator
+class LSTMTextClassifier(ClassifierHead, RecurrentNetwork):
+    __doc__ = _classifier_doc(_LSTM, "LSTMTextClassifier")
+    _cell = "lstm"
+
+
+@estimator
+class GRUTextClassifier(ClassifierHead, RecurrentNetwork):
+    __doc__ = _classifier_doc(_GRU, "GRUTextClassifier")
+    _cell = "gru"
+
+
+@estimator
+class SimpleRNNTextRegressor(RegressorHead, RecurrentNetwork):
+    __doc__ = _regressor_doc(_SIMPLE_RNN, "SimpleRNNTextRegressor")
+    _cell = "simple_rnn"
+
+
+@estimator
+class LSTMTextRegressor(RegressorHead, RecurrentNetwork):
+    __doc__ = _regressor_doc(_LSTM, "LSTMTextRegressor")
+    _cell = "lstm"
+
+
+@estimator
+class GRUTextRegressor(RegressorHead, RecurrentNetwork):
+    __doc__ = _regressor_doc(_GRU, "GRURegressor")
+    _cell = "gru"
+
+
+# The recurrent regressors also forecast numeric series: short aliases.
+SimpleRNNRegressor = SimpleRNNTextRegressor
+LSTMRegressor = LSTMTextRegressor
+GRURegressor = GRUTextRegressor

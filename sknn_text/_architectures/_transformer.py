@@ -1,0 +1,168 @@
+"""Transformer encoders on token ids or numeric series.
+
+Token embeddings (or numeric steps projected to ``embedding_dim``) plus learned
+position embeddings go through ``n_blocks`` encoder blocks (multi-head
+self-attention and a feed-forward network, each with a residual connection and
+layer normalization); padding is masked out of the attention. A document head
+takes the mean over the real positions.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import ClassVar
+
+from keras import layers
+from sklearn.utils._param_validation import Interval
+
+from .._docs import SERIES_REGRESSOR_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
+from .._heads._base import Encoding
+from .._heads._classifier import ClassifierHead
+from .._heads._regressor import RegressorHead
+from .._layers import PositionEmbedding, TransformerEncoderBlock
+from .._params import estimator, parameters
+from ._inputs import SequenceInput
+
+
+def encode_transformer(
+    inputs,
+    x,
+    *,
+    max_length,
+    embedding_dim=64,
+    num_heads=4,
+    feedforward_dim=128,
+    n_blocks=1,
+    dropout=0.0,
+    project=False,
+    seeds,
+):
+    """Position embeddings and ``n_blocks`` encoder blocks over ``x``.
+
+    Parameters
+    ----------
+    inputs, x : keras.KerasTensor
+        The model's input and its embedded (masked) tokens or numeric steps.
+    max_length : int
+        Longest sequence the position embeddings cover.
+    embedding_dim : int, default=64
+        Width of every block; numeric steps are projected to it (``project``).
+    num_heads : int, default=4
+        Attention heads per block.
+    feedforward_dim : int, default=128
+        Hidden units of each block's position-wise feed-forward network.
+    n_blocks : int, default=1
+        Number of stacked encoder blocks.
+    dropout : float, default=0.0
+        Dropout rate inside the blocks and before the output layer.
+    project : bool, default=False
+        Project numeric steps to ``embedding_dim`` first.
+    seeds : Seeds
+        Seeds of the initializers and dropout layers.
+
+    Returns
+    -------
+    encoding : Encoding
+        One vector per position, mean-pooled by a document head.
+    """
+    if project:
+        x = layers.Dense(embedding_dim, kernel_initializer=seeds.glorot(), name="projection")(x)
+    x = PositionEmbedding(max_length, seed=seeds(), name="position_embedding")(x)
+    for block in range(n_blocks):
+        x = TransformerEncoderBlock(
+            num_heads, feedforward_dim, dropout=dropout, seed=seeds(), name=f"encoder_{block}"
+        )(x)
+    return Encoding(inputs, x, pooling="mean", dropout=dropout)
+
+
+@parameters
+class TransformerNetwork(SequenceInput):
+    """The Transformer architecture."""
+
+    num_heads: int = 4
+    feedforward_dim: int = 128
+    n_blocks: int = 1
+    dropout: float = 0.1
+
+    _network_name = "transformer"
+    _parameter_constraints: ClassVar[dict] = {
+        "num_heads": [Interval(Integral, 1, None, closed="left")],
+        "feedforward_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_blocks": [Interval(Integral, 1, None, closed="left")],
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "num_heads": ("int", "Attention heads of every encoder block."),
+        "feedforward_dim": (
+            "int",
+            "Hidden units of each block's position-wise feed-forward network.",
+        ),
+        "n_blocks": ("int", "Number of stacked encoder blocks."),
+    }
+    _doc_wording: ClassVar[dict] = {
+        "embedding_where": " and of every encoder block (numeric steps are projected to it)",
+        "dropout_where": "on the attention weights, inside every block and before the output",
+        "penalized": "the output layer's kernel",
+    }
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs, x = self._embedded_input(seeds)
+        return encode_transformer(
+            inputs,
+            x,
+            max_length=self.n_features_in_,
+            embedding_dim=self.embedding_dim,
+            num_heads=self.num_heads,
+            feedforward_dim=self.feedforward_dim,
+            n_blocks=self.n_blocks,
+            dropout=self.dropout,
+            project=self._n_channels is not None,
+            seeds=seeds,
+        )
+
+    def _size_hint(self):
+        return (
+            f"{super()._size_hint()}; attention over {self.n_features_in_} "
+            f"positions with num_heads={self.num_heads} per block"
+        )
+
+
+_DESCRIPTION = """
+Token embeddings plus learned position embeddings go through ``n_blocks``
+encoder blocks (multi-head self-attention and a feed-forward network, each
+with a residual connection and layer normalization); the mean over the real
+positions feeds the output. Padding is masked out of the attention. Float
+input is read as numeric series, each step projected to ``embedding_dim``.
+"""
+_NOTES = """
+The position embeddings cover the sequence length seen in ``fit``
+(``n_features_in_``); attention costs grow with its square, so cap
+``TextTokenizer(sequence_length=...)`` for long documents.
+"""
+
+
+@estimator
+class TransformerTextClassifier(ClassifierHead, TransformerNetwork):
+    __doc__ = docstring(
+        "Transformer-encoder classifier for token-id sequences or numeric series.",
+        _DESCRIPTION,
+        ClassifierHead,
+        notes=_NOTES,
+        examples=TOKEN_CLASSIFIER_EXAMPLE.format(
+            name="TransformerTextClassifier", settings="epochs=20, learning_rate=0.005, "
+        ),
+    )
+
+
+@estimator
+class TransformerTextRegressor(RegressorHead, TransformerNetwork):
+    __doc__ = docstring(
+        "Transformer-encoder regressor for token-id sequences or numeric series.",
+        _DESCRIPTION,
+        RegressorHead,
+        notes=_NOTES,
+        examples=SERIES_REGRESSOR_EXAMPLE.format(
+            name="TransformerTextRegressor",
+            settings="epochs=15, dropout=0.0, learning_rate=0.01, ",
+            r2=0.8,
+        ),
+    )

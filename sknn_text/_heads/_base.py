@@ -1,0 +1,65 @@
+"""The seam between encoders and heads, and the output layer every head ends with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .._layers import Float64Dense, SquaredL2
+
+
+@dataclass
+class Encoding:
+    """What an architecture's encoder hands to a head.
+
+    Attributes
+    ----------
+    inputs : keras.KerasTensor
+        The model's input.
+    outputs : keras.KerasTensor
+        ``(batch, features)`` when the encoder already summarized each
+        document, else ``(batch, steps, features)`` carrying Keras's padding
+        mask (or with ``mask`` given explicitly).
+    pooling : {None, "mean", "max", "attention", "flatten"}
+        How a document head turns per-step outputs into one vector; None when
+        ``outputs`` already has one vector per document.
+    mask : keras.KerasTensor or None
+        The padding mask, when a layer of the encoder consumed Keras's own.
+    dropout : float
+        Dropout rate before the output layer.
+    attention_units : int or None
+        Width of the scoring layer of attention pooling.
+    output_layer : type
+        Class of the output layer: ``Float64Dense`` unless the outputs are a
+        sparse input read directly (a network without hidden layers).
+    """
+
+    inputs: Any
+    outputs: Any
+    pooling: str | None = None
+    mask: Any = None
+    dropout: float = 0.0
+    attention_units: int | None = None
+    output_layer: type = Float64Dense
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """What a task needs from the network's last layer and loss."""
+
+    n_outputs: int
+    activation: str
+    loss: str
+    metrics: tuple = ()
+
+
+def output_layer(x, spec, *, l2, seeds, layer_class=Float64Dense, name="output"):
+    """The last layer: ``spec.n_outputs`` units, computed in float64 (see
+    ``Float64Dense``), with the L2 penalty ``l2`` on its kernel."""
+    return layer_class(
+        spec.n_outputs,
+        activation=spec.activation,
+        kernel_initializer=seeds.glorot(),
+        kernel_regularizer=SquaredL2(l2) if l2 > 0 else None,
+        name=name,
+    )(x)

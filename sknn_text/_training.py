@@ -1,0 +1,347 @@
+"""The epoch loop: mini-batch steps, validation, early stopping, Ctrl-C, NaN loss.
+
+:func:`run_epochs` trains a compiled Keras model in place over
+:class:`~sknn_text._data.ArrayBatches`, with the model's own ``train_step``
+compiled once (see ``_backend.training_steps``), and returns what happened as
+an :class:`EpochLog`. It is a plain loop, so that what a fit does is read in
+one place:
+
+* every epoch: reset the metrics, one optimizer step per batch, the epoch's
+  mean loss and metrics, then (with a validation split) the validation loss
+  and metrics under the same names prefixed ``val_``;
+* a NaN or infinite loss stops training with :class:`NonFiniteLoss`;
+* the :class:`Schedule` stops training when the monitored loss has not
+  improved by ``tol`` for ``patience`` epochs (not before ``min_epochs``), or at
+  ``max_epochs``; with ``restore_best`` the best epoch's weights are put back;
+* Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch puts back
+  the weights of the best (validated) or last completed epoch and reports the
+  interruption in ``EpochLog.interrupted``; before that it propagates;
+* Keras callbacks given by the user see the usual ``on_*`` calls.
+
+:class:`TrainingParameters` declares the constructor parameters that drive it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from typing import ClassVar
+
+import keras
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._backend import training_steps
+from ._optimizers import OPTIMIZERS
+from ._params import parameters
+
+
+@parameters
+class TrainingParameters:
+    """The constructor parameters of the training loop, shared by every estimator."""
+
+    _doc_rank = 2  # documented after the architecture's parameters
+
+    alpha: float = 0.0001
+    epochs: int = 10
+    batch_size: int | str = 32
+    optimizer: str | keras.optimizers.Optimizer = "adam"
+    learning_rate: float = 0.001
+    early_stopping: bool = False
+    validation_fraction: float = 0.1
+    n_iter_no_change: int = 10
+    tol: float = 0.0001
+    warm_start: bool = False
+    random_state: int | None = None
+    verbose: int = 0
+    callbacks: list | None = None
+
+    _parameter_constraints: ClassVar[dict] = {
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), keras.optimizers.Optimizer],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "alpha": (
+            "float",
+            """Strength of the L2 penalty on $penalized, scaled as in scikit-learn's
+            MLP (``alpha / 2 * ||W||^2`` per batch, divided by the batch size).""",
+        ),
+        "epochs": ("int", "Maximum number of passes over the training data."),
+        "batch_size": (
+            'int or "auto"',
+            'Samples per gradient step; ``"auto"`` means ``min(200, n_samples)``.',
+        ),
+        "optimizer": (
+            "str or keras.optimizers.Optimizer",
+            """One of "adam", "adamw", "nadam", "rmsprop", "adagrad", "sgd", or an
+            optimizer instance, which is cloned from its config at every fit (its
+            own learning rate is then used). "adam" is Keras's Adam; on
+            TensorFlow its dense updates run as one fused kernel, which saves
+            memory and time.""",
+        ),
+        "learning_rate": ("float", "Step size of a named optimizer."),
+        "early_stopping": (
+            "bool",
+            """Hold out ``validation_fraction`` of the training data (stratified
+            for classifiers), stop when the validation loss has not improved by
+            ``tol`` for ``n_iter_no_change`` epochs, and restore the weights of
+            the best epoch. Without it, training stops when the training loss
+            stalls the same way.""",
+        ),
+        "validation_fraction": (
+            "float",
+            "Share of the training data held out when ``early_stopping=True``.",
+        ),
+        "n_iter_no_change": (
+            "int",
+            "Epochs without an improvement of at least ``tol`` before training stops.",
+        ),
+        "tol": (
+            "float",
+            "Smallest decrease of the monitored loss that counts as an improvement.",
+        ),
+        "warm_start": (
+            "bool",
+            """Start ``fit`` from the weights of the previous fit (with a fresh
+            optimizer) instead of a new initialization.""",
+        ),
+        "random_state": (
+            "int, RandomState instance or None",
+            """Seeds weight initialization, dropout, shuffling and the validation
+            split. An int gives identical results on every fit; Keras's global
+            random state is never touched.""",
+        ),
+        "verbose": (
+            "int or bool",
+            "0 is silent, 1 shows a Keras progress bar, 2 one line per epoch.",
+        ),
+        "callbacks": (
+            "list of keras.callbacks.Callback or None",
+            "Extra Keras callbacks run in every fit; the list itself is not modified.",
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When training stops.
+
+    Attributes
+    ----------
+    max_epochs : int
+        Epochs at most.
+    patience : int
+        Stop after this many epochs without an improvement of ``tol`` in
+        ``monitor``...
+    min_epochs : int
+        ... but never before this many epochs.
+    tol : float
+        Smallest decrease of ``monitor`` that counts as an improvement.
+    monitor : str
+        ``"val_loss"`` (with a validation split) or ``"loss"``.
+    restore_best : bool
+        Put back the weights of the best epoch at the end.
+    """
+
+    max_epochs: int
+    patience: int
+    tol: float
+    monitor: str = "loss"
+    restore_best: bool = False
+    min_epochs: int = 1
+
+
+@dataclass
+class EpochLog:
+    """What :func:`run_epochs` did.
+
+    Attributes
+    ----------
+    history : dict of str to list of float
+        Each metric (``loss``, ``val_loss``, ...) per completed epoch.
+    best_epoch : int or None
+        1-based epoch whose weights the model holds when ``restore_best``.
+    stopped_by_patience : bool
+        The patience rule ended training (not ``max_epochs`` or an interrupt).
+    interrupted : bool
+        Training ended with Ctrl-C after at least one completed epoch; the
+        model holds the weights of the best or last completed epoch.
+    """
+
+    history: dict = field(default_factory=dict)
+    best_epoch: int | None = None
+    stopped_by_patience: bool = False
+    interrupted: bool = False
+
+    @property
+    def n_epochs(self):
+        return len(self.history.get("loss", ()))
+
+
+class NonFiniteLoss(ValueError):
+    """The training loss became NaN or infinite; ``epoch`` is 1-based."""
+
+    def __init__(self, epoch):
+        super().__init__(f"non-finite loss in epoch {epoch}")
+        self.epoch = epoch
+
+
+class _Patience:
+    """The stopping rule of a :class:`Schedule`, and the best epoch's weights."""
+
+    def __init__(self, schedule, model):
+        self.schedule, self.model = schedule, model
+        self.best = math.inf
+        self.best_epoch = None
+        self.best_weights = None
+        self.wait = 0
+
+    def update(self, epoch, logs):
+        """Record epoch ``epoch`` (1-based); whether training should stop."""
+        schedule = self.schedule
+        current = logs[schedule.monitor]
+        self.wait += 1
+        if current < self.best - schedule.tol:
+            self.best, self.best_epoch, self.wait = current, epoch, 0
+            if schedule.restore_best:
+                self.best_weights = None  # at most one copy held at a time
+                self.best_weights = self.model.get_weights()
+            return False
+        return self.wait >= schedule.patience and epoch >= schedule.min_epochs
+
+
+def check_callbacks(callbacks):
+    """The ``callbacks`` parameter as a new list, each a Keras callback."""
+    callbacks = list(callbacks or [])
+    for position, callback in enumerate(callbacks):
+        if not isinstance(callback, keras.callbacks.Callback):
+            raise TypeError(
+                f"callbacks[{position}] is a {type(callback).__name__}; callbacks "
+                "must be a list of keras.callbacks.Callback instances."
+            )
+    return callbacks
+
+
+def validation_split(y, fraction, stratify, seed):
+    """``(train_rows, validation_rows)``: a (stratified, when possible) split.
+
+    Falls back to a plain split when a class is too rare to stratify, and
+    raises ``ValueError`` when ``fraction`` leaves one side empty.
+    """
+    rows = np.arange(y.shape[0])
+    try:
+        return train_test_split(rows, test_size=fraction, random_state=seed, stratify=stratify)
+    except ValueError:
+        if stratify is None:
+            raise ValueError(
+                f"validation_fraction={fraction} leaves no training or no validation "
+                f"sample out of {rows.size}; use more samples or set "
+                "early_stopping=False."
+            ) from None
+        return train_test_split(rows, test_size=fraction, random_state=seed)
+
+
+def _evaluate(steps, batches):
+    steps.reset()
+    for index in range(len(batches)):
+        steps.evaluate(batches[index])
+    return {f"val_{name}": value for name, value in steps.logs().items()}
+
+
+def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
+    """Train ``model`` in place; return an :class:`EpochLog`.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model, prepared with ``_backend.prepare_training``.
+    train, validation : ArrayBatches or None
+        Training batches (shuffled each epoch) and validation batches.
+    schedule : Schedule
+        When to stop, what to monitor, whether to restore the best epoch.
+    callbacks : sequence of keras.callbacks.Callback
+        The user's callbacks.
+    verbose : int
+        0 silent, 1 a progress bar, 2 a line per epoch.
+
+    Raises
+    ------
+    NonFiniteLoss
+        The training loss of an epoch is NaN or infinite.
+    KeyboardInterrupt
+        Ctrl-C before the first epoch was completed.
+    """
+    steps = training_steps(model, train[0], open_width=train.variable_width)
+    callbacks = keras.callbacks.CallbackList(
+        list(callbacks),
+        add_progbar=bool(verbose),
+        model=model,
+        verbose=int(verbose),
+        epochs=schedule.max_epochs,
+        steps=len(train),
+    )
+    batch_hooks = bool(callbacks.callbacks)
+    patience = _Patience(schedule, model)
+    keep_last = not schedule.restore_best
+    # (records, weights) of the completed epochs, replaced in one assignment so
+    # that an interrupt at any moment finds logs and weights of the same epochs.
+    completed = ((), None)
+    log = EpochLog()
+    model.stop_training = False
+    try:
+        callbacks.on_train_begin()
+        for epoch in range(1, schedule.max_epochs + 1):
+            steps.reset()
+            callbacks.on_epoch_begin(epoch - 1)
+            for index in range(len(train)):
+                if batch_hooks:
+                    callbacks.on_train_batch_begin(index)
+                batch_logs = steps.train(train[index])
+                if batch_hooks:
+                    callbacks.on_train_batch_end(index, batch_logs)
+            train.on_epoch_end()
+            logs = steps.logs()
+            if not math.isfinite(logs["loss"]):
+                raise NonFiniteLoss(epoch)
+            if validation is not None:
+                logs.update(_evaluate(steps, validation))
+            # The epoch is complete before the user's callbacks see it.
+            stop = patience.update(epoch, logs)
+            records = (*completed[0], logs)
+            if keep_last:
+                completed = (completed[0], None)  # at most one copy of the weights
+                completed = (records, model.get_weights())
+            else:
+                completed = (records, None)
+            callbacks.on_epoch_end(epoch - 1, logs)
+            if stop or model.stop_training:
+                log.stopped_by_patience = stop
+                break
+        callbacks.on_train_end()
+    except KeyboardInterrupt:
+        weights = patience.best_weights if schedule.restore_best else completed[1]
+        if not completed[0] or weights is None:
+            raise
+        model.set_weights(weights)
+        log.interrupted = True
+    else:
+        if schedule.restore_best and patience.best_weights is not None:
+            model.set_weights(patience.best_weights)
+    for record in completed[0]:
+        for name in sorted(record):
+            log.history.setdefault(name, []).append(record[name])
+    log.best_epoch = patience.best_epoch if schedule.restore_best else None
+    return log

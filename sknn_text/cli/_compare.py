@@ -1,0 +1,232 @@
+"""``sknn-text compare``: load the data, check the request, run, report."""
+
+import logging
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from .._quiet import native_stderr_silenced
+
+PROG = "sknn-text"
+OUTPUT_FORMATS = (".md", ".json", ".csv")
+DEFAULT_DATASET = "movie_sentences"
+
+
+class UsageError(Exception):
+    """A bad command line: reported in one line, exit status 2."""
+
+
+def _quiet_keras():
+    """Import Keras with its start-up noise hidden, and silence absl logging."""
+    if "keras" not in sys.modules:
+        with native_stderr_silenced():
+            import keras  # noqa: F401
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:  # pragma: no cover - absl comes with TensorFlow
+        pass
+
+
+def _model_names(text):
+    """The ``--models`` list, checked against the registry before any data is read."""
+    from ..compare._models import model_descriptions
+
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise UsageError("--models is empty")
+    if len(set(names)) != len(names):
+        raise UsageError(f"--models lists a model twice: {text}")
+    known = model_descriptions()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown model(s): {', '.join(unknown)}; choose from {', '.join(known)}"
+        )
+    return names
+
+
+def _load_data(args):
+    from ..datasets import load_dataset, load_text_csv
+
+    if args.csv is not None:
+        try:
+            bunch = load_text_csv(
+                args.csv,
+                text_column=args.text_column,
+                target_column=args.target_column,
+                target_type="numeric" if args.task == "regression" else "auto",
+            )
+        except FileNotFoundError:
+            raise UsageError(f"CSV file not found: {args.csv}") from None
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.csv}: {exc.strerror or exc}") from None
+        return bunch.data, bunch.target, Path(args.csv).name
+    name = args.dataset or DEFAULT_DATASET
+    try:
+        texts, target = load_dataset(name, return_X_y=True)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return texts, target, name
+
+
+def _subsample(texts, target, task, max_samples, random_state):
+    if max_samples is None or max_samples >= len(texts):
+        return texts, target
+    from sklearn.model_selection import train_test_split
+
+    rows = list(range(len(texts)))
+    stratify = target if task == "classification" else None
+    try:
+        rows, _ = train_test_split(
+            rows, train_size=max_samples, random_state=random_state, stratify=stratify
+        )
+    except ValueError as exc:
+        raise UsageError(f"--max-samples {max_samples}: {exc}") from None
+    rows.sort()
+    return [texts[i] for i in rows], target[rows]
+
+
+class _Progress:
+    """One line per fitted (model, fold) on stderr, or a counter on a terminal."""
+
+    def __init__(self, stream, primary_metric):
+        self.stream = stream
+        self.metric = primary_metric
+        self.interactive = hasattr(stream, "isatty") and stream.isatty()
+        self.start = time.perf_counter()
+
+    def __call__(self, done, total, name, fold, scores):
+        elapsed = time.perf_counter() - self.start
+        width = len(str(total))
+        text = (
+            f"[{done:>{width}}/{total}] fold {fold} {name:<6} "
+            f"{self.metric}={scores[self.metric]:.4f}  ({elapsed:.0f}s elapsed)"
+        )
+        if self.interactive:
+            end = "\n" if done == total else ""
+            print(f"\r\033[K{text}", end=end, file=self.stream, flush=True)
+        else:
+            print(text, file=self.stream, flush=True)
+
+
+def compare_command(args, out, err):
+    output = Path(args.output) if args.output else None
+    if output is not None and output.suffix.lower() not in OUTPUT_FORMATS:
+        raise UsageError(
+            f"--output must end with {', '.join(OUTPUT_FORMATS)}; got '{output}'"
+        )
+    plot = Path(args.plot) if args.plot else None
+    if plot is not None:
+        if plot.suffix.lower() != ".png":
+            raise UsageError(f"--plot must end with .png; got '{plot}'")
+        try:
+            import matplotlib
+        except ImportError:
+            raise UsageError(
+                "--plot needs matplotlib: pip install 'sknn_text[plot]'"
+            ) from None
+        matplotlib.use("Agg")
+    names = _model_names(args.models)
+    texts, target, source = _load_data(args)
+    from ..compare import check_folds, compare_models, default_models, infer_task
+
+    task = args.task
+    if task is None:
+        try:
+            task = infer_task(target)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if task == "regression" and target.dtype.kind not in "iuf":
+        raise UsageError(
+            f"--task regression needs a numeric target column; "
+            f"{args.target_column!r} holds labels such as {target[0].item()!r}"
+        )
+    texts, target = _subsample(texts, target, task, args.max_samples, args.random_state)
+    try:
+        check_folds(target, task, args.cv)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+    _quiet_keras()
+    registry = default_models(task, epochs=args.epochs, random_state=args.random_state)
+    missing = [name for name in names if name not in registry]
+    if missing:
+        raise UsageError(f"no {task} model named {', '.join(missing)}")
+    models = {name: registry[name] for name in names}
+    baseline = not args.no_baseline
+
+    metric = "accuracy" if task == "classification" else "r2"
+    if not args.quiet:
+        listed = (
+            list(models)
+            if args.no_baseline or "lr" in models
+            else [
+                "lr",
+                *models,
+            ]
+        )
+        print(
+            f"{PROG}: {task} on {source}: {len(texts):,} documents, "
+            f"{args.cv} folds x {len(listed)} models ({', '.join(listed)})",
+            file=err,
+            flush=True,
+        )
+    failure = None
+    # Native TensorFlow messages (CUDA probing, oneDNN notes) go to /dev/null;
+    # progress lines still reach the terminal through a duplicate of stderr.
+    with warnings.catch_warnings(), native_stderr_silenced(err) as visible:
+        warnings.filterwarnings("ignore", module=r"keras(\.|$)")
+        warnings.filterwarnings("ignore", message=r".*ran out of data.*")
+        progress = None if args.quiet else _Progress(visible, metric)
+        try:
+            result = compare_models(
+                models,
+                texts,
+                target,
+                task=task,
+                cv=args.cv,
+                baseline=baseline,
+                random_state=args.random_state,
+                progress=progress,
+            )
+        except Exception as exc:
+            failure = f"{PROG}: error: {type(exc).__name__}: {exc}"
+    if failure is not None:
+        print(failure, file=err)
+        return 1
+
+    print(result.to_markdown(), file=out, end="")
+    if output is not None:
+        suffix = output.suffix.lower()
+        text = {
+            ".md": result.to_markdown,
+            ".json": result.to_json,
+            ".csv": result.to_csv,
+        }[suffix]()
+        try:
+            output.write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+        except OSError as exc:
+            print(f"{PROG}: error: cannot write {output}: {exc.strerror}", file=err)
+            return 1
+        if not args.quiet:
+            print(f"{PROG}: wrote {output}", file=err)
+    if plot is not None:
+        from ..plotting import ComparisonDisplay
+
+        display = ComparisonDisplay.from_result(result)
+        try:
+            display.figure_.savefig(plot, dpi=120, bbox_inches="tight")
+        except OSError as exc:
+            print(f"{PROG}: error: cannot write {plot}: {exc.strerror}", file=err)
+            return 1
+        if not args.quiet:
+            print(f"{PROG}: wrote {plot}", file=err)
+    return 0
+
+

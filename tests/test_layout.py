@@ -1,0 +1,122 @@
+"""The package's layout: imports only run downward, modules stay small.
+
+Every module of ``sknn_text`` sits on a layer; a module may import modules of
+its own layer or below, never above. A new module must be given a layer here.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "sknn_text"
+
+# Layers from the bottom up; a module may import from its own layer or below.
+LAYERS = [
+    # 0: no import of the package, or only of this layer
+    {
+        "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
+        "_vocabulary",
+        "datasets", "datasets._bundled", "datasets._csv",
+    },
+    # 1: the backend adapter, the parameter declarations
+    {"_backend", "_params"},
+    # 2: what networks are made of, and the file format
+    {"_optimizers", "_layers", "_data", "_persistence"},
+    # 3: the epoch loop and the heads
+    {
+        "_training", "_state", "_heads", "_heads._base", "_heads._document",
+        "_heads._classifier", "_heads._regressor",
+    },
+    # 4: the estimator base, the tokenizer
+    {"_base", "preprocessing"},
+    # 5: the architectures
+    {
+        "_architectures", "_architectures._inputs", "_architectures._mlp",
+        "_architectures._recurrent", "_architectures._cnn",
+        "_architectures._transformer", "_architectures._fasttext",
+    },
+    # 6: the top: public entry points, which may import anything below
+    {
+        "__init__", "__main__", "classifiers", "regressors", "_io", "plotting", "cli",
+        "cli._compare", "cli.__main__",
+        "compare", "compare._models", "compare._result", "compare._run",
+        "compare._stats",
+    },
+]
+LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+TOP = len(LAYERS) - 1
+#: Modules that may import by name (importlib), i.e. resolve registry entries.
+DYNAMIC_IMPORTS = {"__init__", "classifiers", "regressors", "_registry"}
+MAX_LINES = 400
+
+
+def module_name(path):
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imported_modules(name, path):
+    """The package modules that ``name`` imports (relative or absolute)."""
+    tree = ast.parse(path.read_text())
+    package = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")
+    if name == "__init__":
+        package = []
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+            elif node.module and node.module.startswith("sknn_text"):
+                target = node.module.split(".")[1:]
+            else:
+                continue
+            candidates = [".".join(target)] if target else []
+            candidates += [".".join([*target, alias.name]) for alias in node.names]
+            found.update(c for c in candidates if c in MODULES)
+            if not target:
+                found.update(alias.name for alias in node.names if alias.name in MODULES)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sknn_text."):
+                    found.add(alias.name.split(".", 1)[1])
+    found.discard(name)
+    return found
+
+
+def test_every_module_has_a_layer():
+    missing = sorted(set(MODULES) - set(LAYER_OF))
+    assert not missing, f"give these modules a layer in tests/test_layout.py: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_run_downward(name):
+    rank = LAYER_OF.get(name, TOP)
+    upward = {
+        other: LAYER_OF[other]
+        for other in imported_modules(name, MODULES[name])
+        if LAYER_OF.get(other, TOP) > rank
+    }
+    assert not upward, f"{name} (layer {rank}) imports from above: {upward}"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_hidden_imports(name):
+    """Importing by name hides an import from the graph: only the top may resolve."""
+    source = MODULES[name].read_text()
+    dynamic = "import_module(" in source or "__import__(" in source
+    resolves = "resolve(" in source and LAYER_OF.get(name) != TOP and name != "_registry"
+    assert not (dynamic and name not in DYNAMIC_IMPORTS), name
+    assert not resolves, f"{name} resolves registry names but is not at the top"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_modules_stay_small(name):
+    lines = len(MODULES[name].read_text().splitlines())
+    assert lines <= MAX_LINES, f"{name} has {lines} lines (at most {MAX_LINES})"

@@ -1,0 +1,169 @@
+"""One registry: a new architecture is one module plus one entry.
+
+``TinyNetwork`` below is defined outside the package, as a user's or a
+contributor's would be (docs/user_guide/adding_an_architecture.rst walks
+through the same code). Registered, its estimators pass scikit-learn's checks,
+join ``compare`` and ``sknn-text compare``, and save and load, with no other
+edit anywhere.
+"""
+
+import io
+from numbers import Integral
+from typing import ClassVar
+
+import keras
+import numpy as np
+import pytest
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import sknn_text
+from sknn_text import _registry
+from sknn_text._architectures._inputs import validate_feature_matrix
+from sknn_text._base import BaseTextNetwork
+from sknn_text._heads._base import Encoding
+from sknn_text._heads._classifier import ClassifierHead
+from sknn_text._heads._regressor import RegressorHead
+from sknn_text._params import estimator, parameters
+from sknn_text._registry import CompareEntry, Family
+from sknn_text.compare import compare_models, default_models
+
+
+# --------------------------------------------------------- the new module
+@parameters
+class TinyNetwork(BaseTextNetwork):
+    """One hidden layer of ``width`` tanh units over a feature matrix (TF-IDF)."""
+
+    width: int = 16
+    epochs: int = 40
+
+    _network_name = "tiny"
+    _parameter_constraints: ClassVar[dict] = {
+        "width": [Interval(Integral, 1, None, closed="left")]
+    }
+    _parameter_docs: ClassVar[dict] = {"width": ("int", "Units of the per-position layer.")}
+    _doc_wording: ClassVar[dict] = {
+        "dropout_where": "before the output layer",
+        "penalized": "the output layer's kernel",
+    }
+    _fitted_attributes = ("_sparse_input",)
+
+    def _validate_X(self, X, *, reset):
+        return validate_feature_matrix(self, X, reset=reset)
+
+    def _sparse_batches(self):
+        return self._sparse_input
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs = keras.Input((self.n_features_in_,), sparse=self._sparse_input)
+        hidden = keras.layers.Dense(self.width, "tanh", kernel_initializer=seeds.glorot())
+        return Encoding(inputs, hidden(inputs), dropout=self.dropout)
+
+
+@estimator
+class TinyTextClassifier(ClassifierHead, TinyNetwork):
+    """A tiny classifier: one hidden layer.
+
+    Examples
+    --------
+    >>> TinyTextClassifier(width=4).width
+    4
+    """
+
+
+@estimator
+class TinyTextRegressor(RegressorHead, TinyNetwork):
+    """A tiny regressor: one hidden layer.
+
+    Examples
+    --------
+    >>> TinyTextRegressor(width=4).width
+    4
+    """
+
+
+TINY = Family(
+    "tiny",
+    __name__,
+    {"classifier": "TinyTextClassifier", "regressor": "TinyTextRegressor"},
+    compare=CompareEntry("TF-IDF + the tiny network", features="tfidf", params={"epochs": 3}),
+)
+
+
+# ----------------------------------------------------------------- checks
+@pytest.fixture
+def registered():
+    _registry.register(TINY)
+    yield TINY
+    _registry.unregister(TINY.name)
+
+
+@parametrize_with_checks(
+    [TinyTextClassifier(), TinyTextRegressor()],
+    expected_failed_checks=lambda _: {
+        "check_sample_weight_equivalence_on_dense_data": "mini-batch training",
+        "check_sample_weight_equivalence_on_sparse_data": "mini-batch training",
+        "check_class_weight_classifiers": "40 epochs are too few for this check",
+    },
+)
+def test_a_new_architecture_passes_sklearn_checks(estimator, check):
+    check(estimator)
+
+
+def test_docstring_and_parameters_come_from_the_declarations():
+    doc = TinyTextClassifier.__doc__
+    assert "width : int, default=16" in doc
+    assert "class_weight : dict" in doc and "classes_ : ndarray" in doc
+    assert "Dropout rate, in [0, 1), before the output layer." in doc
+    assert TinyTextClassifier().get_params()["width"] == 16
+    assert "class_weight" not in TinyTextRegressor().get_params()
+
+
+def test_it_joins_compare_and_save_load(registered):
+    texts = ["a good film", "a bad film", "good acting", "bad plot"] * 12
+    labels = ["pos", "neg", "pos", "neg"] * 12
+    models = default_models(random_state=0)
+    assert "tiny" in models and isinstance(models["tiny"][-1], TinyTextClassifier)
+    result = compare_models({"tiny": models["tiny"]}, texts, labels, cv=2)
+    assert [row["model"] for row in result.table] == ["lr", "tiny"]
+    model = models["tiny"].fit(texts, labels)
+    buffer = io.BytesIO()
+    model[-1].save(buffer)
+    loaded = sknn_text.load(buffer)
+    X = model[0].transform(texts)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model[-1].predict_proba(X))
+
+
+def test_it_joins_the_command_line(registered, capsys):
+    from sknn_text.cli import main
+
+    status = main(["compare", "--help"])
+    assert status == 0 and "TF-IDF + the tiny network" in capsys.readouterr().out
+
+
+def test_registry_refuses_clashes_and_built_in_removal():
+    with pytest.raises(ValueError, match="already registered"):
+        _registry.register(Family("lstm", __name__, {"classifier": "TinyTextClassifier"}))
+    with pytest.raises(ValueError, match="already registered"):
+        _registry.register(Family("other", __name__, {"classifier": "LSTMTextClassifier"}))
+    with pytest.raises(ValueError, match="Unknown task"):
+        _registry.register(Family("other", __name__, {"ranker": "TinyTextClassifier"}))
+    with pytest.raises(ValueError, match="built in"):
+        _registry.unregister("lstm")
+
+
+def test_public_names_come_from_the_registry():
+    from sknn_text import classifiers, regressors
+
+    for family in _registry.built_in_families():
+        for task, name in family.estimators.items():
+            cls = getattr(sknn_text, name)
+            assert cls.__module__ == family.module and name in sknn_text.__all__
+            assert getattr({"classifier": classifiers, "regressor": regressors}[task], name) is cls
+        for alias, name in family.aliases.items():
+            assert getattr(sknn_text, alias) is getattr(sknn_text, name)
