@@ -177,9 +177,11 @@ class _TensorFlowSteps:
     The input signature leaves the batch axis open (and the time axis of
     token batches, which are trimmed to their longest row), so one trace
     serves every batch of a fit; Keras's own functions would trace again for
-    the last, smaller batch and for every new width. The metrics accumulate in
-    the model's trackers between :meth:`reset` calls, as in ``model.fit``, so
-    a step does not wait for its results.
+    the last, smaller batch and for every new width. The concrete functions
+    are called directly (no signature lookup per step). The metrics accumulate
+    in the model's trackers between :meth:`reset` calls, as in ``model.fit``;
+    each step returns their running values, so the last step's are the
+    epoch's, read once by :meth:`logs`.
     """
 
     def __init__(self, model, batch, open_width):
@@ -189,16 +191,34 @@ class _TensorFlowSteps:
             _open_spec(part, 2 if index == 0 and open_width else 1)
             for index, part in enumerate(batch)
         )
-        options = {"input_signature": [signature], "jit_compile": False}
-        self.model = model
-        self.train = tf.function(model.train_step, **options)
-        self.evaluate = tf.function(model.test_step, **options)
+        self.model, self._last, self._signature = model, {}, signature
+        self._train = _concrete(tf, model.train_step, signature)
+        self._evaluate = None  # traced on first use: many fits never validate
+        self._reset = tf.function(model.reset_metrics, jit_compile=False).get_concrete_function()
+
+    def train(self, batch):
+        self._last = self._train(batch)
+        return self._last
+
+    def evaluate(self, batch):
+        if self._evaluate is None:
+            import tensorflow as tf
+
+            self._evaluate = _concrete(tf, self.model.test_step, self._signature)
+        self._last = self._evaluate(batch)
+        return self._last
 
     def reset(self):
-        self.model.reset_metrics()
+        self._reset()
+        self._last = {}
 
     def logs(self):
-        return {name: float(value) for name, value in self.model.get_metrics_result().items()}
+        return {name: float(value) for name, value in self._last.items()}
+
+
+def _concrete(tf, step, signature):
+    function = tf.function(step, input_signature=[signature], jit_compile=False)
+    return function.get_concrete_function()
 
 
 def _open_spec(array, open_axes):

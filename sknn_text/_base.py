@@ -27,6 +27,7 @@ import keras
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
@@ -41,14 +42,14 @@ from ._layers import Seeds
 from ._optimizers import make_optimizer
 from ._params import parameters
 from ._persistence import save as save_estimator
+from ._schedule import cap_message, plan_epochs, validation_split
 from ._state import state_restored_on_error
 from ._training import (
     NonFiniteLoss,
-    Schedule,
     TrainingParameters,
     check_callbacks,
+    interruption_message,
     run_epochs,
-    validation_split,
 )
 from ._typing import MatrixLike
 
@@ -145,6 +146,15 @@ class BaseTextNetwork(TrainingParameters, BaseEstimator):
             weights = self._training_weights(X, y, sample_weight)
             rng = check_random_state(self.random_state)
             batch_size = self._resolve_batch_size(X.shape[0])
+            schedule = plan_epochs(
+                epochs,
+                early_stopping=self.early_stopping and not incremental,
+                n_samples=X.shape[0],
+                batch_size=batch_size,
+                validation_fraction=self.validation_fraction,
+                n_iter_no_change=self.n_iter_no_change,
+                tol=self.tol,
+            )
             if in_place:
                 model = self.model_
             else:
@@ -154,10 +164,9 @@ class BaseTextNetwork(TrainingParameters, BaseEstimator):
                 X,
                 y_encoded,
                 weights,
-                epochs=epochs,
+                schedule=schedule,
                 batch_size=batch_size,
                 rng=rng,
-                validate=self.early_stopping and not incremental,
                 callbacks=callbacks,
                 new_model=not in_place,
             )
@@ -169,17 +178,13 @@ class BaseTextNetwork(TrainingParameters, BaseEstimator):
             self.n_iter_ = (0 if reset else self.n_iter_) + log.n_epochs
             self.model_ = model
         if log.interrupted:
-            kept = (
-                f"the weights of the best epoch ({log.best_epoch})"
-                if log.best_epoch is not None
-                else "the weights of the last completed epoch"
-            )
-            warnings.warn(
-                f"Training was interrupted (KeyboardInterrupt) after {log.n_epochs} "
-                f"completed epoch(s); {type(self).__name__} keeps {kept} and is usable.",
-                UserWarning,
-                stacklevel=4,  # the caller of fit
-            )
+            # The estimator keeps what it learned, but the interrupt goes on: a
+            # cross-validation, a grid search or compare must not score a
+            # truncated fit.
+            raise KeyboardInterrupt(interruption_message(type(self).__name__, log))
+        if log.capped and schedule.validated:
+            message = cap_message(type(self).__name__, epochs, schedule)
+            warnings.warn(message, ConvergenceWarning, stacklevel=4)
         return self
 
     def _resolve_batch_size(self, n_samples):
@@ -241,24 +246,13 @@ class BaseTextNetwork(TrainingParameters, BaseEstimator):
         """Set weights that do not come from an initializer (pretrained vectors)."""
 
     # ---------------------------------------------------------------- epochs
-    def _schedule(self, epochs, *, validate):
-        return Schedule(
-            max_epochs=epochs,
-            patience=self.n_iter_no_change,
-            tol=self.tol,
-            monitor="val_loss" if validate else "loss",
-            restore_best=validate,
-        )
-
-    def _fit_epochs(
-        self, model, X, y, weights, *, epochs, batch_size, rng, validate, callbacks, new_model
-    ):
+    def _fit_epochs(self, model, X, y, weights, *, schedule, batch_size, rng, callbacks, new_model):
         """Train ``model`` in place on mini-batches of ``X``; return the EpochLog.
 
         A NaN or infinite loss raises ``ValueError``.
         """
         train_rows, val_rows = None, None
-        if validate:
+        if schedule.validated:
             seed = int(rng.randint(np.iinfo(np.int32).max))
             train_rows, val_rows = validation_split(
                 y, self.validation_fraction, self._stratify_on(y), seed
@@ -294,7 +288,7 @@ class BaseTextNetwork(TrainingParameters, BaseEstimator):
                 model,
                 train,
                 validation,
-                self._schedule(epochs, validate=validate),
+                schedule,
                 callbacks=callbacks,
                 verbose=self.verbose,
             )

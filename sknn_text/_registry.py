@@ -80,7 +80,7 @@ class Family:
 _PACKAGE = __name__.rpartition(".")[0]
 _RECURRENT = f"{_PACKAGE}._architectures._recurrent"
 _SEQUENCE_DESCRIPTION = "TextTokenizer + {} (64-d embedding, 32 units, mean pooling)"
-_RECURRENT_COMPARE = {"embedding_dim": 64, "units": 32, "pooling": "mean", "epochs": 2}
+_RECURRENT_COMPARE = {"embedding_dim": 64, "units": 32, "pooling": "mean"}
 
 _BUILT_IN = (
     Family(
@@ -90,7 +90,7 @@ _BUILT_IN = (
         compare=CompareEntry(
             "TF-IDF (1-2 grams) + MLP with one hidden layer of 64 units",
             features="tfidf",
-            params={"hidden_layer_sizes": (64,), "dropout": 0.5, "epochs": 3},
+            params={"hidden_layer_sizes": (64,), "dropout": 0.5},
             task_params={"regressor": {"dropout": 0.2}},
             default=True,
         ),
@@ -125,7 +125,6 @@ _BUILT_IN = (
         {"classifier": "CNNTextClassifier", "regressor": "CNNTextRegressor"},
         compare=CompareEntry(
             "TextTokenizer + CNN (64-d embedding, 64 filters of widths 3, 4, 5)",
-            params={"epochs": 3},
         ),
     ),
     Family(
@@ -134,7 +133,6 @@ _BUILT_IN = (
         {"classifier": "TransformerTextClassifier", "regressor": "TransformerTextRegressor"},
         compare=CompareEntry(
             "TextTokenizer + Transformer (64-d, 4 heads, 1 encoder block)",
-            params={"epochs": 3},
         ),
     ),
     Family(
@@ -144,7 +142,6 @@ _BUILT_IN = (
         compare=CompareEntry(
             "TextTokenizer with hashed bigrams + fastText (64-d mean embedding)",
             features="hashed_ngrams",
-            params={"epochs": 5},
         ),
     ),
 )

@@ -29,8 +29,6 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import keras
-import numpy as np
-from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._backend import training_steps
@@ -45,7 +43,7 @@ class TrainingParameters:
     _doc_rank = 2  # documented after the architecture's parameters
 
     alpha: float = 0.0001
-    epochs: int = 10
+    epochs: int | str = "auto"
     batch_size: int | str = 32
     optimizer: str | keras.optimizers.Optimizer = "adam"
     learning_rate: float = 0.001
@@ -60,7 +58,7 @@ class TrainingParameters:
 
     _parameter_constraints: ClassVar[dict] = {
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "optimizer": [StrOptions(set(OPTIMIZERS)), keras.optimizers.Optimizer],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -79,7 +77,16 @@ class TrainingParameters:
             """Strength of the L2 penalty on $penalized, scaled as in scikit-learn's
             MLP (``alpha / 2 * ||W||^2`` per batch, divided by the batch size).""",
         ),
-        "epochs": ("int", "Maximum number of passes over the training data."),
+        "epochs": (
+            'int or "auto"',
+            """Passes over the training data. ``"auto"`` holds out
+            ``validation_fraction`` of the training data (stratified for
+            classifiers), trains until the validation loss stops improving and
+            restores the weights of the best epoch, with a budget that adapts to
+            the size of the data (see the user guide, "Training budget"). An int
+            trains exactly that many epochs (at most that many with
+            ``early_stopping=True``).""",
+        ),
         "batch_size": (
             'int or "auto"',
             'Samples per gradient step; ``"auto"`` means ``min(200, n_samples)``.',
@@ -95,23 +102,30 @@ class TrainingParameters:
         "learning_rate": ("float", "Step size of a named optimizer."),
         "early_stopping": (
             "bool",
-            """Hold out ``validation_fraction`` of the training data (stratified
-            for classifiers), stop when the validation loss has not improved by
-            ``tol`` for ``n_iter_no_change`` epochs, and restore the weights of
-            the best epoch. Without it, training stops when the training loss
-            stalls the same way.""",
+            """With an int ``epochs``: hold out ``validation_fraction`` of the
+            training data (stratified for classifiers), stop when the
+            validation loss has not improved by ``tol`` for
+            ``n_iter_no_change`` epochs, and restore the weights of the best
+            epoch. ``epochs="auto"`` does this whenever the data allow a
+            validation split; ``early_stopping=True`` makes the split
+            mandatory.""",
         ),
         "validation_fraction": (
             "float",
-            "Share of the training data held out when ``early_stopping=True``.",
+            """Share of the training data held out for validation
+            (``epochs="auto"`` or ``early_stopping=True``).""",
         ),
         "n_iter_no_change": (
             "int",
-            "Epochs without an improvement of at least ``tol`` before training stops.",
+            """Epochs without an improvement of at least ``tol`` in the
+            validation loss before training stops. With ``epochs="auto"``,
+            patience is counted in optimizer steps, ``n_iter_no_change * 50``
+            of them (at least 2 epochs): small data sets, whose epochs are
+            short, wait more epochs, large ones fewer.""",
         ),
         "tol": (
             "float",
-            "Smallest decrease of the monitored loss that counts as an improvement.",
+            "Smallest decrease of the validation loss that counts as an improvement.",
         ),
         "warm_start": (
             "bool",
@@ -135,35 +149,6 @@ class TrainingParameters:
     }
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """When training stops.
-
-    Attributes
-    ----------
-    max_epochs : int
-        Epochs at most.
-    patience : int
-        Stop after this many epochs without an improvement of ``tol`` in
-        ``monitor``...
-    min_epochs : int
-        ... but never before this many epochs.
-    tol : float
-        Smallest decrease of ``monitor`` that counts as an improvement.
-    monitor : str
-        ``"val_loss"`` (with a validation split) or ``"loss"``.
-    restore_best : bool
-        Put back the weights of the best epoch at the end.
-    """
-
-    max_epochs: int
-    patience: int
-    tol: float
-    monitor: str = "loss"
-    restore_best: bool = False
-    min_epochs: int = 1
-
-
 @dataclass
 class EpochLog:
     """What :func:`run_epochs` did.
@@ -184,11 +169,17 @@ class EpochLog:
     history: dict = field(default_factory=dict)
     best_epoch: int | None = None
     stopped_by_patience: bool = False
+    stopped_by_callback: bool = False
     interrupted: bool = False
 
     @property
     def n_epochs(self):
         return len(self.history.get("loss", ()))
+
+    @property
+    def capped(self):
+        """Training ran to its last allowed epoch (not stopped by patience)."""
+        return not (self.stopped_by_patience or self.interrupted or self.stopped_by_callback)
 
 
 class NonFiniteLoss(ValueError):
@@ -214,13 +205,26 @@ class _Patience:
         schedule = self.schedule
         current = logs[schedule.monitor]
         self.wait += 1
-        if current < self.best - schedule.tol:
+        if current < self.best - schedule.min_delta(self.best):
             self.best, self.best_epoch, self.wait = current, epoch, 0
             if schedule.restore_best:
                 self.best_weights = None  # at most one copy held at a time
                 self.best_weights = self.model.get_weights()
             return False
         return self.wait >= schedule.patience and epoch >= schedule.min_epochs
+
+
+def interruption_message(name, log):
+    """What an interrupted fit kept, for the ``KeyboardInterrupt`` it re-raises."""
+    kept = (
+        f"the weights of the best epoch ({log.best_epoch})"
+        if log.best_epoch is not None
+        else "the weights of the last completed epoch"
+    )
+    return (
+        f"Training was interrupted after {log.n_epochs} completed epoch(s); {name} "
+        f"keeps {kept} and is usable."
+    )
 
 
 def check_callbacks(callbacks):
@@ -233,25 +237,6 @@ def check_callbacks(callbacks):
                 "must be a list of keras.callbacks.Callback instances."
             )
     return callbacks
-
-
-def validation_split(y, fraction, stratify, seed):
-    """``(train_rows, validation_rows)``: a (stratified, when possible) split.
-
-    Falls back to a plain split when a class is too rare to stratify, and
-    raises ``ValueError`` when ``fraction`` leaves one side empty.
-    """
-    rows = np.arange(y.shape[0])
-    try:
-        return train_test_split(rows, test_size=fraction, random_state=seed, stratify=stratify)
-    except ValueError:
-        if stratify is None:
-            raise ValueError(
-                f"validation_fraction={fraction} leaves no training or no validation "
-                f"sample out of {rows.size}; use more samples or set "
-                "early_stopping=False."
-            ) from None
-        return train_test_split(rows, test_size=fraction, random_state=seed)
 
 
 def _evaluate(steps, batches):
@@ -297,7 +282,8 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
     patience = _Patience(schedule, model)
     keep_last = not schedule.restore_best
     # (records, weights) of the completed epochs, replaced in one assignment so
-    # that an interrupt at any moment finds logs and weights of the same epochs.
+    # that an interrupt at any moment finds logs and weights of the same epochs
+    # (weights None: the model's own, while they are being copied).
     completed = ((), None)
     log = EpochLog()
     model.stop_training = False
@@ -321,21 +307,25 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
             # The epoch is complete before the user's callbacks see it.
             stop = patience.update(epoch, logs)
             records = (*completed[0], logs)
+            # At most one copy of the weights is held. While it is being taken,
+            # the model itself holds the weights of the epoch just completed.
+            completed = (records, None)
             if keep_last:
-                completed = (completed[0], None)  # at most one copy of the weights
                 completed = (records, model.get_weights())
-            else:
-                completed = (records, None)
             callbacks.on_epoch_end(epoch - 1, logs)
             if stop or model.stop_training:
                 log.stopped_by_patience = stop
+                log.stopped_by_callback = not stop
                 break
         callbacks.on_train_end()
     except KeyboardInterrupt:
-        weights = patience.best_weights if schedule.restore_best else completed[1]
-        if not completed[0] or weights is None:
+        if not completed[0]:
             raise
-        model.set_weights(weights)
+        weights = patience.best_weights if schedule.restore_best else completed[1]
+        if weights is not None:
+            model.set_weights(weights)
+        # else the interrupt came while those weights were being copied from
+        # the model, which still holds them.
         log.interrupted = True
     else:
         if schedule.restore_best and patience.best_weights is not None:

@@ -95,8 +95,9 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         ``ngram_range=(1, 2)``, each row holds the ids of the unigrams, then
         the ids of the hashed bigrams. ``sequence_length`` then counts the
         unigrams, and rows are ``sequence_length_`` times the number of n-gram
-        sizes long. Buckets that no n-gram filled in ``fit`` map to the
-        out-of-vocabulary id.
+        sizes long. N-grams whose bucket no n-gram filled in ``fit`` are left
+        out (they have no trained vector), like n-grams outside fastText's
+        own table.
 
     Attributes
     ----------
@@ -318,7 +319,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 buckets = self._hashed_ngrams(window)
                 position = np.minimum(np.searchsorted(used, buckets), len(used) - 1)
                 found = used[position] == buckets
-                ids.extend(np.where(found, position + first_ngram_id, OOV_ID).tolist())
+                ids.extend((position[found] + first_ngram_id).tolist())
             output[row, : len(ids)] = ids
         return output
 

@@ -2,12 +2,14 @@
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
 
 import pytest
 
+import sknn_text
 from sknn_text.cli import main
 from sknn_text.datasets import load_movie_sentences
 
@@ -61,6 +63,8 @@ def test_compare_on_a_csv(capsys, reviews_csv, tmp_path):
     # progress: one line per (model, fold) on stderr, plus a header and a footer
     progress = [line for line in err.splitlines() if line.startswith("[")]
     assert [line[:5] for line in progress] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    # every line but the last estimates the time left from the folds so far
+    assert all("left)" in line for line in progress[:-1]) and "left" not in progress[-1]
     assert "classification on reviews.csv: 120 documents" in err
     assert f"wrote {report}" in err
     assert "Traceback" not in err
@@ -174,6 +178,38 @@ def test_single_class_csv_exits_2(capsys, tmp_path):
     assert status == 2
     expected = "the target has a single class ('pos'); nothing to classify"
     assert err == f"sknn-text: error: {expected}\n"
+
+
+def test_version(capsys):
+    status, out, _ = run(capsys, "--version")
+    assert status == 0 and out.strip() == f"sknn-text {sknn_text.__version__}"
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--models", "lr,bert"], "unknown model(s): bert"),
+        (["--output", "no/such/folder/report.md"], "--output: the folder 'no/such/folder'"),
+        (["--plot", "no/such/folder/plot.png"], "--plot: the folder 'no/such/folder'"),
+    ],
+)
+def test_bad_requests_are_refused_before_the_data_is_read(capsys, extra, message):
+    # The CSV does not exist: had it been read first, that would be the error.
+    status, _out, err = run(capsys, "compare", "--csv", "no/such/file.csv", *extra)
+    assert status == 2 and message in err and "CSV" not in err
+
+
+def test_unwritable_output_is_refused_before_any_work(capsys, tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        status, _, err = run(capsys, "compare", "--output", str(folder / "r.md"))
+    finally:
+        folder.chmod(0o700)
+    assert status == 2 and "--output: cannot write" in err
 
 
 def test_help_exits_0(capsys):

@@ -88,7 +88,7 @@ def test_default_models_classification_and_regression():
     for name in ("mlp", "lstm", "gru"):
         assert models[name][-1].epochs == 2
         assert models[name][-1].random_state == 3
-    assert default_models()["mlp"][-1].epochs == 3  # each model's own default
+    assert default_models()["mlp"][-1].epochs == "auto"  # each model's own default
     regressors = default_models("regression")
     assert isinstance(regressors["lr"][-1], Ridge)
     assert isinstance(regressors["mlp"][-1], MLPTextRegressor)

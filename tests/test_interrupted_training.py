@@ -1,4 +1,10 @@
-"""Ctrl-C during fit keeps the completed epochs; a NaN loss fails cleanly."""
+"""Ctrl-C during fit keeps the completed epochs and goes on; a NaN loss fails cleanly.
+
+An interrupted fit leaves a usable estimator (its best or last completed epoch)
+and re-raises ``KeyboardInterrupt``, so that whatever called ``fit``
+(``cross_val_score``, ``GridSearchCV``, ``compare``) stops instead of scoring a
+truncated fit. ``tests/test_sigint.py`` sends real SIGINTs.
+"""
 
 import keras
 import numpy as np
@@ -63,10 +69,8 @@ def small_mlp(**params):
 def test_interrupt_keeps_last_completed_epoch(interrupt):
     keeper = KeepWeights()
     clf = small_mlp(callbacks=[keeper, interrupt])
-    with pytest.warns(UserWarning, match=r"interrupted \(KeyboardInterrupt\) after 3 "
-                      "completed epoch"):
-        returned = clf.fit(X, Y)
-    assert returned is clf
+    with pytest.raises(KeyboardInterrupt, match="interrupted after 3 completed epoch"):
+        clf.fit(X, Y)
     assert clf.n_iter_ == len(clf.history_["loss"]) == len(clf.history_["accuracy"]) == 3
     assert_weights_equal(clf.model_, keeper.per_epoch[2])
     assert clf.predict(X).shape == (64,)
@@ -79,7 +83,7 @@ def test_interrupt_with_early_stopping_keeps_best_epoch():
         epochs=30, early_stopping=True, tol=0.0, n_iter_no_change=30,
         callbacks=[keeper, Interrupt(epoch=5, batch=0)],
     )
-    with pytest.warns(UserWarning, match="after 5 completed epoch.*best epoch"):
+    with pytest.raises(KeyboardInterrupt, match=r"after 5 completed epoch.*best epoch"):
         clf.fit(X, Y)
     assert clf.n_iter_ == len(clf.history_["val_loss"]) == 5
     best = int(np.argmin(clf.history_["val_loss"]))
@@ -89,7 +93,7 @@ def test_interrupt_with_early_stopping_keeps_best_epoch():
 def test_interrupt_adds_to_history_with_warm_start():
     clf = small_mlp(epochs=2, warm_start=True).fit(X, Y)
     clf.set_params(epochs=10, callbacks=[Interrupt(epoch=1)])
-    with pytest.warns(UserWarning, match="after 2 completed"):
+    with pytest.raises(KeyboardInterrupt, match="after 2 completed"):
         clf.fit(X, Y)
     assert clf.n_iter_ == len(clf.history_["loss"]) == 4
 

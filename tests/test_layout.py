@@ -25,7 +25,7 @@ LAYERS = [
     {"_optimizers", "_layers", "_data", "_persistence"},
     # 3: the epoch loop and the heads
     {
-        "_training", "_state", "_heads", "_heads._base", "_heads._document",
+        "_training", "_schedule", "_state", "_heads", "_heads._base", "_heads._document",
         "_heads._classifier", "_heads._regressor",
     },
     # 4: the estimator base, the tokenizer

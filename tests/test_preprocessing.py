@@ -140,8 +140,10 @@ def test_hashed_ngram_rows_and_unseen_buckets():
     good_film, bad_film = tokenizer.transform(["good film", "bad film"])[:, 2]
     first_ngram_id = len(tokenizer.vocabulary_) + 2
     assert {good_film, bad_film} == {first_ngram_id, first_ngram_id + 1}
-    # A bigram never seen in fit falls in an unused bucket -> out-of-vocabulary.
-    row = tokenizer.transform(["film good"])[0]
-    assert row[2] == 1
+    # A bigram never seen in fit falls in an unused bucket: it is left out (it has
+    # no trained vector), unlike an unknown word, which is out-of-vocabulary.
+    film, good = tokenizer.vocabulary_["film"], tokenizer.vocabulary_["good"]
+    assert tokenizer.transform(["film good"])[0].tolist() == [film, good, 0, 0, 0, 0]
+    assert tokenizer.transform(["film awful"])[0].tolist() == [film, 1, 0, 0, 0, 0]
     assert tokenizer.get_vocabulary()[first_ngram_id].startswith("[NGRAM ")
     assert len(tokenizer.get_feature_names_out()) == 6

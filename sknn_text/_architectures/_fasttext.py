@@ -30,7 +30,6 @@ from ._inputs import SequenceInput, reject_3d, reject_raw_text, validate_feature
 class FastTextNetwork(SequenceInput):
     """The fastText architecture: token ids, or a document-feature matrix."""
 
-    epochs: int = 5
     learning_rate: float = 0.01
 
     _network_name = "fasttext"

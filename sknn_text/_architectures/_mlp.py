@@ -104,7 +104,6 @@ class MLPNetwork(BaseTextNetwork):
         default=(100,), kw_only=False
     )
     activation: str = "relu"
-    epochs: int = 20
 
     _parameter_constraints: ClassVar[dict] = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],

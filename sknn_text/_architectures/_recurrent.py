@@ -138,7 +138,7 @@ class RecurrentNetwork(SequenceInput):
     bidirectional: bool = False
     recurrent_dropout: float = 0.0
     pooling: str = "last"
-    epochs: int = 10
+    learning_rate: float = 0.003
 
     _cell = "lstm"
     _parameter_constraints: ClassVar[dict] = {

@@ -20,6 +20,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from .._version import __version__
 from ._compare import (
     DEFAULT_DATASET,
     PROG,
@@ -59,6 +60,7 @@ def _build_parser():
         prog=PROG,
         description="Compare neural and linear text models, the scikit-learn way.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -201,7 +203,8 @@ def main(argv=None):
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        print(f"\n{PROG}: interrupted", file=err)
+        # One line; the fit that was running is not scored.
+        print(f"{PROG}: interrupted", file=err)
         return 130
 
 

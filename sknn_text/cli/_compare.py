@@ -1,10 +1,13 @@
 """``sknn-text compare``: load the data, check the request, run, report."""
 
 import logging
+import os
 import sys
 import time
 import warnings
 from pathlib import Path
+
+from sklearn.exceptions import ConvergenceWarning
 
 from .._quiet import native_stderr_silenced
 
@@ -93,43 +96,96 @@ def _subsample(texts, target, task, max_samples, random_state):
 
 
 class _Progress:
-    """One line per fitted (model, fold) on stderr, or a counter on a terminal."""
+    """One line per fitted (model, fold) on stderr, or a counter on a terminal,
+    with the time left estimated from each model's mean time per fold."""
 
-    def __init__(self, stream, primary_metric):
+    def __init__(self, stream, primary_metric, names, n_folds):
         self.stream = stream
         self.metric = primary_metric
         self.interactive = hasattr(stream, "isatty") and stream.isatty()
-        self.start = time.perf_counter()
+        self.start = self.last = time.perf_counter()
+        self.seconds = {name: [] for name in names}
+        self.n_folds = n_folds
+        self.pending_line = False
+
+    def time_left(self):
+        measured = [t for times in self.seconds.values() for t in times]
+        if not measured:
+            return None
+        fallback = sum(measured) / len(measured)
+        return sum(
+            (self.n_folds - len(times)) * (sum(times) / len(times) if times else fallback)
+            for times in self.seconds.values()
+        )
 
     def __call__(self, done, total, name, fold, scores):
-        elapsed = time.perf_counter() - self.start
+        now = time.perf_counter()
+        self.seconds[name].append(now - self.last)
+        self.last = now
+        left = self.time_left()
         width = len(str(total))
         text = (
             f"[{done:>{width}}/{total}] fold {fold} {name:<6} "
-            f"{self.metric}={scores[self.metric]:.4f}  ({elapsed:.0f}s elapsed)"
+            f"{self.metric}={scores[self.metric]:.4f}  ({now - self.start:.0f}s elapsed"
+            + ("" if done == total or left is None else f", about {_duration(left)} left")
+            + ")"
         )
         if self.interactive:
             end = "\n" if done == total else ""
             print(f"\r\033[K{text}", end=end, file=self.stream, flush=True)
+            self.pending_line = done != total
         else:
             print(text, file=self.stream, flush=True)
 
 
+def _duration(seconds):
+    seconds = round(seconds)
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def _check_writable(path, option):
+    """Refuse an output path that cannot be written, before any work is done."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{option}: the folder '{folder}' does not exist")
+    target = path if path.exists() else folder
+    if path.is_dir() or not os.access(target, os.W_OK):
+        raise UsageError(f"{option}: cannot write '{path}'")
+
+
+def _summarize(caught, err):
+    """One line per estimator class that stopped at its epoch cap."""
+    capped = {}
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            name = str(warning.message).split(" ", 1)[0]
+            capped[name] = capped.get(name, 0) + 1
+    for name, count in capped.items():
+        print(
+            f"{PROG}: note: {name} stopped at its epoch cap while still improving in "
+            f"{count} fit(s); pass --epochs N to allow more",
+            file=err,
+        )
+
+
 def compare_command(args, out, err):
     output = Path(args.output) if args.output else None
-    if output is not None and output.suffix.lower() not in OUTPUT_FORMATS:
-        raise UsageError(
-            f"--output must end with {', '.join(OUTPUT_FORMATS)}; got '{output}'"
-        )
+    if output is not None:
+        if output.suffix.lower() not in OUTPUT_FORMATS:
+            raise UsageError(
+                f"--output must end with {', '.join(OUTPUT_FORMATS)}; got '{output}'"
+            )
+        _check_writable(output, "--output")
     plot = Path(args.plot) if args.plot else None
     if plot is not None:
         if plot.suffix.lower() != ".png":
             raise UsageError(f"--plot must end with .png; got '{plot}'")
+        _check_writable(plot, "--plot")
         try:
             import matplotlib
         except ImportError:
             raise UsageError(
-                "--plot needs matplotlib: pip install 'sknn_text[plot]'"
+                "--plot needs matplotlib: pip install matplotlib"
             ) from None
         matplotlib.use("Agg")
     names = _model_names(args.models)
@@ -162,15 +218,8 @@ def compare_command(args, out, err):
     baseline = not args.no_baseline
 
     metric = "accuracy" if task == "classification" else "r2"
+    listed = list(models) if not baseline or "lr" in models else ["lr", *models]
     if not args.quiet:
-        listed = (
-            list(models)
-            if args.no_baseline or "lr" in models
-            else [
-                "lr",
-                *models,
-            ]
-        )
         print(
             f"{PROG}: {task} on {source}: {len(texts):,} documents, "
             f"{args.cv} folds x {len(listed)} models ({', '.join(listed)})",
@@ -180,10 +229,11 @@ def compare_command(args, out, err):
     failure = None
     # Native TensorFlow messages (CUDA probing, oneDNN notes) go to /dev/null;
     # progress lines still reach the terminal through a duplicate of stderr.
-    with warnings.catch_warnings(), native_stderr_silenced(err) as visible:
+    with warnings.catch_warnings(record=True) as caught, native_stderr_silenced(err) as visible:
+        warnings.simplefilter("always", ConvergenceWarning)
         warnings.filterwarnings("ignore", module=r"keras(\.|$)")
         warnings.filterwarnings("ignore", message=r".*ran out of data.*")
-        progress = None if args.quiet else _Progress(visible, metric)
+        progress = None if args.quiet else _Progress(visible, metric, listed, args.cv)
         try:
             result = compare_models(
                 models,
@@ -195,11 +245,16 @@ def compare_command(args, out, err):
                 random_state=args.random_state,
                 progress=progress,
             )
+        except KeyboardInterrupt:
+            if progress is not None and progress.pending_line:
+                print(file=visible)  # end the counter's line
+            raise
         except Exception as exc:
             failure = f"{PROG}: error: {type(exc).__name__}: {exc}"
     if failure is not None:
         print(failure, file=err)
         return 1
+    _summarize(caught, err)
 
     print(result.to_markdown(), file=out, end="")
     if output is not None:

@@ -99,16 +99,18 @@ def default_models(task="classification", *, epochs=None, random_state=0, sequen
 
     {table}
 
-    The neural networks are deliberately small and trained for few epochs, so
-    that five folds of the default models on 10,000 sentences take a few
-    minutes on a laptop CPU; they are a starting point, not tuned models.
+    The neural networks are deliberately small, and each trains until its
+    validation loss stops improving (``epochs="auto"``), so that five folds of
+    the default models on 10,000 sentences take a few minutes on a laptop CPU;
+    they are a fair starting point, not tuned models.
 
     Parameters
     ----------
     task : {{"classification", "regression"}}, default="classification"
         Which estimators to build.
     epochs : int, default=None
-        Number of epochs of every neural model; None keeps each default.
+        Number of epochs of every neural model; None keeps each default
+        (``"auto"``).
     random_state : int, default=0
         Seed of the neural models' weights, dropout and batch order.
     sequence_length : int, default=128
