@@ -20,7 +20,7 @@ LAYERS = [
         "datasets", "datasets._bundled", "datasets._csv",
     },
     # 1: the backend adapter, the parameter declarations
-    {"_backend", "_params"},
+    {"_backend", "_backend._gradients", "_params"},
     # 2: what networks are made of, and the file format
     {"_optimizers", "_layers", "_data", "_persistence"},
     # 3: the epoch loop and the heads
