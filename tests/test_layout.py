@@ -42,6 +42,9 @@ LAYERS = [
         "cli._compare", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
         "compare._stats",
+        "inspection", "inspection._attribution",
+        "inspection._explain", "inspection._integrated",
+        "inspection._spans", "inspection._targets",
     },
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
