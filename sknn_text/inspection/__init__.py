@@ -3,13 +3,18 @@
 :func:`explain_tokens` attributes a network's output to the words of each
 document by integrated gradients, in one batched forward and backward pass per
 document, and maps the attributions back to character offsets of the original
-text. See the user guide, "Explaining predictions".
+text. :func:`comprehensiveness` and :func:`sufficiency` (ERASER, DeYoung et al.
+2020) measure how faithful any word ranking is to the model, by deleting
+words. See the user guide, "Explaining predictions".
 """
 
 from ._attribution import TokenAttribution
+from ._eraser import comprehensiveness, sufficiency
 from ._explain import explain_tokens
 
 __all__ = [
     "TokenAttribution",
+    "comprehensiveness",
     "explain_tokens",
+    "sufficiency",
 ]
