@@ -42,8 +42,8 @@ LAYERS = [
         "cli._compare", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
         "compare._stats",
-        "inspection", "inspection._attribution", "inspection._eraser",
-        "inspection._explain", "inspection._integrated",
+        "inspection", "inspection._attribution", "inspection._display",
+        "inspection._eraser", "inspection._explain", "inspection._integrated",
         "inspection._spans", "inspection._targets",
     },
 ]
