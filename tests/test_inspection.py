@@ -5,6 +5,7 @@ planted word ("wonderful" makes a document positive, "awful" negative), so the
 right explanation is known.
 """
 
+import keras
 import numpy as np
 import pytest
 from scipy.special import expit
@@ -24,6 +25,7 @@ from sknn_text import (
     TransformerTextClassifier,
 )
 from sknn_text.inspection import TokenAttribution, explain_tokens
+from sknn_text.inspection._integrated import _STEPS
 
 NEUTRAL = [
     "the", "a", "film", "movie", "plot", "acting", "was", "is", "very", "quite", "rather",
@@ -149,6 +151,15 @@ def test_batching_and_padding_do_not_change_the_attributions():
     for batched, single in zip(together, alone, strict=False):
         np.testing.assert_allclose(batched.scores, single.scores, rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(batched.output, single.output, rtol=1e-5)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="tf.function tracing")
+def test_the_gradient_step_is_compiled_once_per_model():
+    model = fitted("lstm")
+    explain_tokens(model, DOCUMENTS[:1], method="gradient")
+    explain_tokens(model, DOCUMENTS[1:3], n_steps=16, target="none")
+    (step,) = _STEPS[model[-1].model_].values()
+    assert step.experimental_get_tracing_count() == 1
 
 
 def test_target_chooses_the_class_explained():

@@ -28,6 +28,8 @@ Every document's path is evaluated in one batch, together with ``F(x)`` and
 
 from __future__ import annotations
 
+import weakref
+
 import keras
 import numpy as np
 import scipy.sparse as sp
@@ -40,6 +42,41 @@ from ._targets import explained_output
 #: Largest number of input values (rows x width) differentiated in one batch.
 MAX_BATCH_VALUES = 1 << 23
 _ATTENTION_BATCH = 256
+#: Compiled gradient steps per model (see compiled_step); a model's go with it.
+_STEPS = weakref.WeakKeyDictionary()
+
+
+def compiled_step(model, kind, softmax, example):
+    """The gradient step of ``model``'s explained output, compiled once per model.
+
+    ``kind`` is "features" (differentiate the input) or "tokens" (the embedded
+    tokens; the ids come first). Kept for as long as the model lives.
+    """
+    steps = _STEPS.setdefault(model, {})
+    if (kind, softmax) not in steps:
+        function = _explained_function(model, kind, softmax)
+        wrt = 0 if kind == "features" else 1
+        steps[(kind, softmax)] = value_and_gradient(function, example, wrt=wrt)
+    return steps[(kind, softmax)]
+
+
+def _explained_function(model, kind, softmax):
+    output = model.get_layer("output")
+    explained = explained_output(output, softmax)
+    if kind == "features":
+        body = keras.Model(model.inputs[0], output.input)
+
+        def function(x, onehot, coef, offset):
+            return explained(body(x, training=False), onehot, coef, offset)
+
+        return function
+    # Re-enter the graph after the embedding; the ids feed the padding masks.
+    body = keras.Model([model.inputs[0], model.get_layer("embedding").output], output.input)
+
+    def function(ids, vectors, onehot, coef, offset):
+        return explained(body([ids, vectors], training=False), onehot, coef, offset)
+
+    return function
 
 
 def path_points(method, n_steps):
@@ -90,14 +127,6 @@ def feature_paths(network, X, targets, *, method, n_steps):
         ``scores`` is a list of ``(columns, scores)``, the document's nonzero
         features and their attributions.
     """
-    model = network.model_
-    output = model.get_layer("output")
-    body = keras.Model(model.inputs[0], output.input)
-    explained = explained_output(output, targets.softmax)
-
-    def function(x, onehot, coef, offset):
-        return explained(body(x, training=False), onehot, coef, offset)
-
     X = sp.csr_matrix(X)
     alphas, weights = path_points(method, n_steps)
     step = None
@@ -109,7 +138,7 @@ def feature_paths(network, X, targets, *, method, n_steps):
         after = targets.rows(rows)
         if step is None:
             example = (x[:1].astype(np.float32), *(arg[:1] for arg in after))
-            step = value_and_gradient(function, example, wrt=0)
+            step = compiled_step(network.model_, "features", targets.softmax, example)
         attributions, at_x, at_baseline = _integrate(
             step, x, np.zeros_like(x), (), after, alphas, weights
         )
@@ -122,8 +151,7 @@ def feature_paths(network, X, targets, *, method, n_steps):
 
 
 def _embedding_matrix(model):
-    embedding = model.get_layer("embedding")
-    return embedding, np.asarray(embedding.get_weights()[0], dtype=np.float64)
+    return np.asarray(model.get_layer("embedding").get_weights()[0], dtype=np.float64)
 
 
 def _length_batches(lengths, row_values):
@@ -150,16 +178,7 @@ def token_paths(network, token_ids, targets, *, method, n_steps, baseline):
         ``scores`` is a list of per-position arrays (one score per real
         token, summed over the embedding dimensions).
     """
-    model = network.model_
-    output = model.get_layer("output")
-    embedding, matrix = _embedding_matrix(model)
-    body = keras.Model([model.inputs[0], embedding.output], output.input)
-    explained = explained_output(output, targets.softmax)
-
-    def function(ids, vectors, onehot, coef, offset):
-        features = body([ids, vectors], training=False)
-        return explained(features, onehot, coef, offset)
-
+    matrix = _embedding_matrix(network.model_)
     alphas, weights = path_points(method, n_steps)
     lengths = sequence_lengths(token_ids)
     scores = [None] * token_ids.shape[0]
@@ -177,7 +196,7 @@ def token_paths(network, token_ids, targets, *, method, n_steps, baseline):
         after = targets.rows(rows)
         if step is None:
             example = (ids[:1], vectors[:1].astype(np.float32), *(arg[:1] for arg in after))
-            step = value_and_gradient(function, example, wrt=1)
+            step = compiled_step(network.model_, "tokens", targets.softmax, example)
         attributions, at_x, at_baseline = _integrate(
             step, vectors, start, (ids,), after, alphas, weights
         )
