@@ -199,7 +199,7 @@ def test_regressor_explains_the_predicted_value():
     rng = np.random.RandomState(0)
     y = np.array([3.0 * ("wonderful" in text) + rng.normal(0, 0.1) + 5 for text in TEXTS])
     for model in (
-        make_pipeline(TfidfVectorizer(), MLPTextRegressor((8,), epochs=20,
+        make_pipeline(TfidfVectorizer(), MLPTextRegressor((8,), dropout=0.2, epochs=20,
                                                           learning_rate=0.01, random_state=0)),
         make_pipeline(TextTokenizer(), GRUTextRegressor(units=8, embedding_dim=8, epochs=8,
                                                         learning_rate=0.02, random_state=0)),
@@ -309,3 +309,36 @@ def test_attribution_checks_its_spans():
         TokenAttribution("a b", [(0, 5)], [1.0])
     with pytest.raises(ValueError, match="must not overlap"):
         TokenAttribution("a b c", [(2, 3), (0, 1)], [1.0, 2.0])
+
+
+def test_networks_not_starting_with_a_dense_layer_are_differentiated_densely():
+    from sknn_text.inspection._integrated import compiled_step
+
+    def network(wrapped):
+        inputs = keras.Input((6,), name="features")
+        x = keras.layers.Activation("linear")(inputs) if wrapped else inputs
+        x = keras.layers.Dense(4, activation="tanh", name="hidden")(x)
+        x = keras.layers.Dropout(0.5)(x)
+        return keras.Model(inputs, keras.layers.Dense(3, name="output")(x))
+
+    direct, wrapped = network(False), network(True)
+    wrapped.set_weights(direct.get_weights())
+    columns = np.array([[0, 2, 5], [1, 0, 0]], dtype=np.int32)
+    values = np.array([[0.5, 1.0, 2.0], [3.0, 0.0, 0.0]], dtype=np.float32)
+    onehot = np.eye(3)[[0, 2]]
+    args = (columns, values, onehot, np.ones(2), np.zeros(2))
+    results = [
+        [keras.ops.convert_to_numpy(part) for part in compiled_step(model, "features", True,
+                                                                    args)(*args)]
+        for model in (direct, wrapped)
+    ]
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-6)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5, atol=1e-7)
+    # Both are the log-odds of the target class read off the dense network.
+    dense = np.zeros((2, 6), dtype=np.float32)
+    dense[0, [0, 2, 5]] = [0.5, 1.0, 2.0]
+    dense[1, 1] = 3.0
+    logits = keras.ops.convert_to_numpy(direct(dense)).astype(np.float64)
+    expected = [logits[0, 0] - np.logaddexp(logits[0, 1], logits[0, 2]),
+                logits[1, 2] - np.logaddexp(logits[1, 0], logits[1, 1])]
+    np.testing.assert_allclose(results[0][0], expected, rtol=1e-5)

@@ -11,8 +11,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseTextNetwork
 from .._data import sequence_lengths
+from .._token_ids import FIRST_TOKEN_ID
 from .._vocabulary import check_documents
-from ..preprocessing import TextTokenizer
+from ..preprocessing import OOV_TOKEN, TextTokenizer
 from ._attribution import TokenAttribution
 from ._integrated import attention_weights, feature_paths, token_paths
 from ._spans import analyzed_spans
@@ -129,8 +130,8 @@ def explain_tokens(
             feature_scores = result.scores[index]
         else:
             columns, feature_scores = result.scores[index]
-            words, scores = _feature_words(text_step, document, columns, feature_scores)
-            names = text_step.get_feature_names_out()[columns]
+            words, scores, names = _feature_words(text_step, document, columns,
+                                                  feature_scores)
         baseline_output = None if result.baseline_outputs is None else (
             result.baseline_outputs[index]
         )
@@ -221,7 +222,7 @@ def _spread(occurrence_scores, covers, n_words):
 
 
 def _feature_words(vectorizer, document, columns, feature_scores):
-    """Word spans and scores from the scores of a document's features."""
+    """Word spans, word scores and feature names from a document's features."""
     occurrences = analyzed_spans(vectorizer, document)
     vocabulary = vectorizer.vocabulary_
     found = [vocabulary.get(token) for token in occurrences.tokens]
@@ -231,7 +232,10 @@ def _feature_words(vectorizer, document, columns, feature_scores):
         0.0 if column is None else score_of.get(column, 0.0) / counts[column]
         for column in found
     ]
-    return occurrences.words, _spread(shares, occurrences.covers, len(occurrences.words))
+    name_of = dict(zip(found, occurrences.tokens, strict=True))
+    names = np.asarray([name_of.get(column, "") for column in columns.tolist()], dtype=object)
+    words = occurrences.words
+    return words, _spread(shares, occurrences.covers, len(words)), names
 
 
 def _token_words(tokenizer, document, ids, position_scores):
@@ -239,23 +243,27 @@ def _token_words(tokenizer, document, ids, position_scores):
     occurrences = analyzed_spans(tokenizer._count_vectorizer(), document)
     window = tokenizer._window(list(range(len(occurrences.tokens))), tokenizer.sequence_length_)
     unigrams = [occurrences.covers[i] for i in window]
-    covers = []
-    if not tokenizer._hashing():
-        covers = unigrams
-    else:
-        if tokenizer.ngram_range[0] == 1:
-            covers = list(unigrams)
-        if len(tokenizer._ngram_buckets_used):
-            for n in tokenizer._ngram_sizes():
-                for start in range(len(unigrams) - n + 1):
-                    spanned = unigrams[start : start + n]
-                    covers.append(tuple(sorted({w for words in spanned for w in words})))
+    covers, names = [], []
+    if not tokenizer._hashing() or tokenizer.ngram_range[0] == 1:
+        covers = list(unigrams)
+        known = tokenizer.vocabulary_
+        names = [occurrences.tokens[i] if occurrences.tokens[i] in known else OOV_TOKEN
+                 for i in window]
+    if tokenizer._hashing() and len(tokenizer._ngram_buckets_used):
+        for n in tokenizer._ngram_sizes():
+            for start in range(len(unigrams) - n + 1):
+                spanned = unigrams[start : start + n]
+                covers.append(tuple(sorted({w for words in spanned for w in words})))
     length = int(sequence_lengths(ids[None, :])[0])
     if len(covers) != length:
         raise RuntimeError(  # pragma: no cover - the tokenizer's own layout
             f"The document has {length} token positions but its analysis gave "
             f"{len(covers)}; cannot place the attributions."
         )
-    names = tokenizer.get_vocabulary()[ids[:length]]
+    first_ngram = len(tokenizer.vocabulary_) + FIRST_TOKEN_ID
+    buckets = tokenizer._ngram_buckets_used
+    for token_id in ids[len(names) : length].tolist():
+        used = token_id >= first_ngram
+        names.append(f"[NGRAM {buckets[token_id - first_ngram]}]" if used else OOV_TOKEN)
     scores = _spread(position_scores, covers, len(occurrences.words))
-    return occurrences.words, scores, names
+    return occurrences.words, scores, np.asarray(names, dtype=object)

@@ -12,9 +12,11 @@ than the midpoints.) ``method="gradient"`` takes the gradient at ``x`` alone
 
 Two kinds of input are differentiated:
 
-* feature matrices (TF-IDF, counts): the gradient with respect to the feature
-  values, through the network from its input to the features the output layer
-  reads; the baseline is the all-zero row, an empty document;
+* feature matrices (TF-IDF, counts): the gradient with respect to the values
+  of a document's nonzero features (the others contribute nothing); the first
+  ``Dense`` layer's product is taken over those columns only, so the cost does
+  not grow with the vocabulary. The baseline is the all-zero row, an empty
+  document;
 * token ids: the gradient with respect to the embedded tokens. The network is
   re-entered right after its layer named ``"embedding"``: a model built on the
   same graph takes the token ids (which the padding mask is computed from) and
@@ -37,10 +39,11 @@ import scipy.sparse as sp
 from .._backend._gradients import value_and_gradient
 from .._data import sequence_lengths
 from .._token_ids import OOV_ID, PADDING_ID
-from ._targets import explained_output
+from ._targets import explained_from_logits, explained_output
 
-#: Largest number of input values (rows x width) differentiated in one batch.
-MAX_BATCH_VALUES = 1 << 23
+#: Largest number of values (rows x width x embedding or hidden units) in one
+#: batch. Larger batches ran slower per document on a CPU (GRU, 2 cores).
+MAX_BATCH_VALUES = 1 << 18
 _ATTENTION_BATCH = 256
 #: Compiled gradient steps per model (see compiled_step); a model's go with it.
 _STEPS = weakref.WeakKeyDictionary()
@@ -49,14 +52,14 @@ _STEPS = weakref.WeakKeyDictionary()
 def compiled_step(model, kind, softmax, example):
     """The gradient step of ``model``'s explained output, compiled once per model.
 
-    ``kind`` is "features" (differentiate the input) or "tokens" (the embedded
-    tokens; the ids come first). Kept for as long as the model lives.
+    ``kind`` is "features" (differentiate the values of the nonzero features,
+    given after their columns) or "tokens" (the embedded tokens, given after
+    the token ids). Kept for as long as the model lives.
     """
     steps = _STEPS.setdefault(model, {})
     if (kind, softmax) not in steps:
         function = _explained_function(model, kind, softmax)
-        wrt = 0 if kind == "features" else 1
-        steps[(kind, softmax)] = value_and_gradient(function, example, wrt=wrt)
+        steps[(kind, softmax)] = value_and_gradient(function, example, wrt=1)
     return steps[(kind, softmax)]
 
 
@@ -64,17 +67,56 @@ def _explained_function(model, kind, softmax):
     output = model.get_layer("output")
     explained = explained_output(output, softmax)
     if kind == "features":
-        body = keras.Model(model.inputs[0], output.input)
-
-        def function(x, onehot, coef, offset):
-            return explained(body(x, training=False), onehot, coef, offset)
-
-        return function
+        return _feature_function(model, output, explained, softmax)
     # Re-enter the graph after the embedding; the ids feed the padding masks.
     body = keras.Model([model.inputs[0], model.get_layer("embedding").output], output.input)
 
     def function(ids, vectors, onehot, coef, offset):
         return explained(body([ids, vectors], training=False), onehot, coef, offset)
+
+    return function
+
+
+def _feature_function(model, output, explained, softmax):
+    """``f(columns, values, ...)``: the explained output of feature rows given
+    by their nonzero columns and values (padded with column 0, value 0).
+
+    Where the input goes straight into a ``Dense`` layer (the MLP, fastText),
+    that layer's product is computed on the nonzero columns only, as a
+    weighted sum of kernel rows, and the graph is re-entered after it: the
+    cost follows the document's length, not the vocabulary's size. Other
+    networks get the dense rows.
+    """
+    first = model.layers[1] if len(model.layers) > 1 else None
+    if not isinstance(first, keras.layers.Dense) or first.input is not model.inputs[0]:
+        body = keras.Model(model.inputs[0], output.input)
+        width = model.inputs[0].shape[-1]
+
+        def dense_rows(columns, values, onehot, coef, offset):
+            rows = keras.ops.arange(keras.ops.shape(columns)[0])[:, None] + 0 * columns
+            indices = keras.ops.stack([rows, columns], axis=-1)
+            shape = (keras.ops.shape(columns)[0], width)
+            x = keras.ops.scatter(keras.ops.reshape(indices, (-1, 2)),
+                                  keras.ops.reshape(values, (-1,)), shape)
+            return explained(body(x, training=False), onehot, coef, offset)
+
+        return dense_rows
+    from_logits = explained_from_logits(softmax)
+    wide = "float64" if first is output else "float32"
+    body = None  # the output layer reads the first layer's output as it is
+    if first is not output and output.input is not first.output:
+        body = keras.Model(first.output, output.input)
+
+    def function(columns, values, onehot, coef, offset):
+        kernel = keras.ops.cast(keras.ops.take(first.kernel, columns, axis=0), wide)
+        z = keras.ops.einsum("rk,rku->ru", keras.ops.cast(values, wide), kernel)
+        if first.use_bias:
+            z = z + keras.ops.cast(first.bias, wide)
+        if first is output:  # no hidden layer: z are the logits
+            return from_logits(z, onehot, coef, offset)
+        hidden = z if first.activation is None else first.activation(z)
+        features = hidden if body is None else body(hidden, training=False)
+        return explained(features, onehot, coef, offset)
 
     return function
 
@@ -128,30 +170,43 @@ def feature_paths(network, X, targets, *, method, n_steps):
         features and their attributions.
     """
     X = sp.csr_matrix(X)
+    X.sort_indices()
     alphas, weights = path_points(method, n_steps)
+    nonzero = np.diff(X.indptr)
+    model = network.model_
+    first = model.layers[1] if len(model.layers) > 1 else None
+    width = getattr(first, "units", None) or X.shape[1]
+    scores = [None] * X.shape[0]
+    outputs, baselines = np.zeros(X.shape[0]), np.zeros(X.shape[0])
     step = None
-    per_batch = max(1, MAX_BATCH_VALUES // (len(alphas) * max(X.shape[1], 1)))
-    scores, outputs, baselines = [], [], []
-    for start in range(0, X.shape[0], per_batch):
-        rows = np.arange(start, min(start + per_batch, X.shape[0]))
-        x = X[rows].toarray().astype(np.float64)
+    for rows in _length_batches(nonzero, len(alphas) * width):
+        columns = np.zeros((len(rows), max(int(nonzero[rows].max()), 1)), dtype=np.int32)
+        values = np.zeros(columns.shape)
+        for index, row in enumerate(rows):
+            start, end = X.indptr[row], X.indptr[row + 1]
+            columns[index, : end - start] = X.indices[start:end]
+            values[index, : end - start] = X.data[start:end]
         after = targets.rows(rows)
         if step is None:
-            example = (x[:1].astype(np.float32), *(arg[:1] for arg in after))
-            step = compiled_step(network.model_, "features", targets.softmax, example)
+            example = (columns[:1], values[:1].astype(np.float32), *(arg[:1] for arg in after))
+            step = compiled_step(model, "features", targets.softmax, example)
         attributions, at_x, at_baseline = _integrate(
-            step, x, np.zeros_like(x), (), after, alphas, weights
+            step, values, np.zeros_like(values), (columns,), after, alphas, weights
         )
-        for row, document in zip(rows, attributions, strict=True):
-            columns = X[row].indices[np.argsort(X[row].indices)]
-            scores.append((columns, document[columns]))
-        outputs.append(at_x)
-        baselines.append(at_baseline)
-    return PathResult(scores, np.concatenate(outputs), np.concatenate(baselines))
+        for index, row in enumerate(rows):
+            scores[row] = (columns[index, : nonzero[row]], attributions[index, : nonzero[row]])
+        outputs[rows] = at_x
+        baselines[rows] = at_baseline
+    return PathResult(scores, outputs, baselines)
 
 
-def _embedding_matrix(model):
-    return np.asarray(model.get_layer("embedding").get_weights()[0], dtype=np.float64)
+def _embedded(model, ids):
+    """The embedding vectors of ``ids`` (float64), and of the unknown-token id."""
+    wanted, positions = np.unique(np.append(ids, OOV_ID), return_inverse=True)
+    table = model.get_layer("embedding").embeddings
+    rows = keras.ops.convert_to_numpy(keras.ops.take(table, wanted, axis=0))
+    vectors = rows.astype(np.float64)[positions]
+    return vectors[:-1].reshape(*ids.shape, -1), vectors[-1]
 
 
 def _length_batches(lengths, row_values):
@@ -178,20 +233,19 @@ def token_paths(network, token_ids, targets, *, method, n_steps, baseline):
         ``scores`` is a list of per-position arrays (one score per real
         token, summed over the embedding dimensions).
     """
-    matrix = _embedding_matrix(network.model_)
+    width = network.model_.get_layer("embedding").output_dim
     alphas, weights = path_points(method, n_steps)
     lengths = sequence_lengths(token_ids)
     scores = [None] * token_ids.shape[0]
     outputs = np.zeros(token_ids.shape[0])
     baselines = np.zeros(token_ids.shape[0])
     step = None
-    for rows in _length_batches(lengths, len(alphas) * matrix.shape[1]):
-        width = max(int(lengths[rows].max()), 1)
-        ids = np.ascontiguousarray(token_ids[rows, :width]).astype(np.int32)
-        vectors = matrix[ids]
+    for rows in _length_batches(lengths, len(alphas) * width):
+        ids = token_ids[rows, : max(int(lengths[rows].max()), 1)].astype(np.int32)
+        vectors, unknown = _embedded(network.model_, ids)
         start = np.zeros_like(vectors)
         if baseline == "unknown":
-            start[:] = matrix[OOV_ID]
+            start[:] = unknown
         start[ids == PADDING_ID] = vectors[ids == PADDING_ID]  # padding stays padding
         after = targets.rows(rows)
         if step is None:

@@ -116,16 +116,28 @@ def _regression_targets(network, requested, n_outputs):
 def explained_output(output_layer, softmax):
     """``f(h, onehot, coef, offset)``: the explained output from the features
     ``h`` that the output layer reads, written with ``keras.ops``."""
+    from_logits = explained_from_logits(softmax)
 
     def explained(features, onehot, coef, offset):
         kernel = ops.cast(output_layer.kernel, "float64")
         logits = ops.matmul(ops.cast(features, "float64"), kernel)
         if output_layer.use_bias:
             logits = logits + ops.cast(output_layer.bias, "float64")
+        return from_logits(logits, onehot, coef, offset)
+
+    return explained
+
+
+def explained_from_logits(softmax):
+    """``f(logits, onehot, coef, offset)``: the explained output from the
+    pre-activations of the output layer (see :class:`Targets`)."""
+
+    def from_logits(logits, onehot, coef, offset):
+        logits = ops.cast(logits, "float64")
         selected = ops.sum(logits * onehot, axis=1)
         if softmax:
             others = ops.where(onehot > 0, -np.inf, logits)
             selected = selected - ops.logsumexp(others, axis=1)
         return coef * selected + offset
 
-    return explained
+    return from_logits
