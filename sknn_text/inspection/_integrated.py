@@ -200,13 +200,18 @@ def feature_paths(network, X, targets, *, method, n_steps):
     return PathResult(scores, outputs, baselines)
 
 
-def _embedded(model, ids):
-    """The embedding vectors of ``ids`` (float64), and of the unknown-token id."""
-    wanted, positions = np.unique(np.append(ids, OOV_ID), return_inverse=True)
-    table = model.get_layer("embedding").embeddings
-    rows = keras.ops.convert_to_numpy(keras.ops.take(table, wanted, axis=0))
-    vectors = rows.astype(np.float64)[positions]
-    return vectors[:-1].reshape(*ids.shape, -1), vectors[-1]
+class _Embeddings:
+    """The embedding vectors (float64) of the ids in ``token_ids``, read once."""
+
+    def __init__(self, model, token_ids):
+        self.ids = np.unique(np.append(token_ids, OOV_ID))
+        table = model.get_layer("embedding").embeddings
+        rows = keras.ops.take(table, self.ids.astype(np.int32), axis=0)
+        self.rows = keras.ops.convert_to_numpy(rows).astype(np.float64)
+        self.unknown = self.rows[np.searchsorted(self.ids, OOV_ID)]
+
+    def __getitem__(self, ids):
+        return self.rows[np.searchsorted(self.ids, ids)]
 
 
 def _length_batches(lengths, row_values):
@@ -240,12 +245,13 @@ def token_paths(network, token_ids, targets, *, method, n_steps, baseline):
     outputs = np.zeros(token_ids.shape[0])
     baselines = np.zeros(token_ids.shape[0])
     step = None
+    embeddings = _Embeddings(network.model_, token_ids)
     for rows in _length_batches(lengths, len(alphas) * width):
         ids = token_ids[rows, : max(int(lengths[rows].max()), 1)].astype(np.int32)
-        vectors, unknown = _embedded(network.model_, ids)
+        vectors = embeddings[ids]
         start = np.zeros_like(vectors)
         if baseline == "unknown":
-            start[:] = unknown
+            start[:] = embeddings.unknown
         start[ids == PADDING_ID] = vectors[ids == PADDING_ID]  # padding stays padding
         after = targets.rows(rows)
         if step is None:
