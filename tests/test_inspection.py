@@ -332,8 +332,9 @@ def test_networks_not_starting_with_a_dense_layer_are_differentiated_densely():
                                                                     args)(*args)]
         for model in (direct, wrapped)
     ]
-    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-6)
-    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5, atol=1e-7)
+    # Equal up to float32 rounding: a sum of kernel rows against a matrix product.
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-4, atol=1e-6)
     # Both are the log-odds of the target class read off the dense network.
     dense = np.zeros((2, 6), dtype=np.float32)
     dense[0, [0, 2, 5]] = [0.5, 1.0, 2.0]
