@@ -5,6 +5,8 @@ planted word ("wonderful" makes a document positive, "awful" negative), so the
 right explanation is known.
 """
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -121,8 +123,14 @@ def test_planted_word_gets_the_top_attribution_and_outputs_match(name):
 @pytest.mark.parametrize("name", ["mlp", "gru_attention", "transformer", "fasttext_ngrams"])
 def test_integrated_gradients_add_up_to_the_change_of_the_output(name):
     model = fitted(name)
-    with pytest.warns(UserWarning, match="Raise n_steps"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         coarse = explain_tokens(model, DOCUMENTS[:2], n_steps=1)
+    # A warning exactly when some document misses its change by more than 10 %.
+    missed = [abs(a.completeness_gap) > 0.1 * abs(a.output - a.baseline_output) + 1e-3 *
+              (1 + abs(a.output)) for a in coarse]
+    warned = [w for w in caught if "Raise n_steps (now 1)" in str(w.message)]
+    assert len(warned) == any(missed)
     fine = explain_tokens(model, DOCUMENTS[:2], n_steps=64)
     for rough, exact in zip(coarse, fine, strict=True):
         change = exact.output - exact.baseline_output
@@ -131,6 +139,20 @@ def test_integrated_gradients_add_up_to_the_change_of_the_output(name):
         assert abs(exact.completeness_gap) < abs(rough.completeness_gap)
         # Every feature's attribution lands on the words: the totals agree.
         np.testing.assert_allclose(exact.scores.sum(), exact.feature_scores.sum(), atol=1e-9)
+
+
+def test_a_large_completeness_gap_is_worth_a_warning():
+    from sknn_text.inspection._explain import _warn_on_gaps
+
+    def attribution(total):
+        return TokenAttribution("a b", [(0, 1), (2, 3)], [total / 2] * 2, output=3.0,
+                                baseline_output=1.0)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _warn_on_gaps([attribution(1.9), attribution(2.1)], n_steps=32)  # within 5 %
+    with pytest.warns(UserWarning, match=r"1 of 2 document\(s\).* within 40%.*now 8"):
+        _warn_on_gaps([attribution(2.0), attribution(1.2)], n_steps=8)
 
 
 def test_hashed_ngram_positions_are_placed_on_their_words():

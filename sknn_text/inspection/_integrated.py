@@ -205,7 +205,7 @@ class _Embeddings:
 
     def __init__(self, model, token_ids):
         self.ids = np.unique(np.append(token_ids, OOV_ID))
-        table = model.get_layer("embedding").embeddings
+        table = model.get_layer("embedding").embeddings.value
         rows = keras.ops.take(table, self.ids.astype(np.int32), axis=0)
         self.rows = keras.ops.convert_to_numpy(rows).astype(np.float64)
         self.unknown = self.rows[np.searchsorted(self.ids, OOV_ID)]
