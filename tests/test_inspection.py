@@ -217,6 +217,20 @@ def test_binary_classifier_explains_either_class_with_opposite_signs():
     assert pos.top(1)[0][0] == "WONDERFUL"
 
 
+def test_multilabel_classifier_explains_the_chosen_label():
+    indicator = np.column_stack([LABELS == "pos", LABELS == "neg"]).astype(int)
+    model = make_pipeline(
+        TfidfVectorizer(), MLPTextClassifier((8,), epochs=20, learning_rate=0.01, random_state=0)
+    ).fit(TEXTS, indicator)
+    proba = model.predict_proba(DOCUMENTS[:2])
+    first, second = explain_tokens(model, DOCUMENTS[:2], target=1, n_steps=8)
+    assert first.target == second.target == 1
+    np.testing.assert_allclose(expit([first.output, second.output]), proba[:, 1], rtol=1e-4)
+    assert second.top(1)[0][0] == "awful"
+    # By default, each document's most probable label.
+    assert [a.target for a in explain_tokens(model, DOCUMENTS[:2], n_steps=4)] == [0, 1]
+
+
 def test_regressor_explains_the_predicted_value():
     rng = np.random.RandomState(0)
     y = np.array([3.0 * ("wonderful" in text) + rng.normal(0, 0.1) + 5 for text in TEXTS])
