@@ -39,6 +39,16 @@ def load_split(name, *, limit=None):
     return train[0], np.array(train[1]), test[0], np.array(test[1])
 
 
+def load_all(name):
+    """(texts, labels) of every row of a shared dataset, whatever its split."""
+    path = SHARED / name / "data.csv.gz"
+    if not path.exists():
+        sys.exit(f"{path} not found: this benchmark needs shared/datasets/{name}.")
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [row["text"] for row in rows], np.array([row["label"] for row in rows])
+
+
 def peak_rss_mb():
     """Peak resident set size of this process so far, in MB (Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -112,6 +112,12 @@ class AttentionPooling1D(layers.Layer):
         self.score.build((*input_shape[:-1], self.units))
 
     def call(self, inputs, mask=None):
+        weights = self.attention_weights(inputs, mask)
+        return ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
+
+    def attention_weights(self, inputs, mask=None):
+        """The weight of every step, ``(batch, steps)``: 0 on masked steps,
+        summing to 1 over the real ones."""
         scores = ops.squeeze(self.score(self.hidden(inputs)), axis=-1)
         if mask is not None:
             scores = ops.where(mask, scores, -1e9)
@@ -120,8 +126,7 @@ class AttentionPooling1D(layers.Layer):
         weights = ops.exp(scores - ops.max(scores, axis=1, keepdims=True))
         if mask is not None:
             weights = weights * ops.cast(mask, weights.dtype)
-        weights = weights / ops.maximum(ops.sum(weights, axis=1, keepdims=True), 1e-9)
-        return ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
+        return weights / ops.maximum(ops.sum(weights, axis=1, keepdims=True), 1e-9)
 
     def compute_mask(self, inputs, mask=None):
         return None

@@ -179,6 +179,10 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         analyzer : callable
             scikit-learn's analyzer for these parameters.
         """
+        return self._count_vectorizer().build_analyzer()
+
+    def _count_vectorizer(self):
+        """The (unfitted) ``CountVectorizer`` whose analyzer splits documents."""
         return CountVectorizer(
             lowercase=self.lowercase,
             strip_accents=self.strip_accents,
@@ -190,7 +194,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             ngram_range=(1, 1) if self._hashing() else tuple(self.ngram_range),
             preprocessor=self.preprocessor,
             tokenizer=self.tokenizer,
-        ).build_analyzer()
+        )
 
     def _check_analyzer_parameters(self):
         """Errors that CountVectorizer would raise late or without the name."""

@@ -1,4 +1,4 @@
-"""Each benchmark script runs end to end in its --quick mode (needs shared/datasets/imdb)."""
+"""Each benchmark script runs end to end in its --quick mode (needs shared/datasets)."""
 
 import json
 import subprocess
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-IMDB = ROOT.parent / "shared" / "datasets" / "imdb" / "data.csv.gz"
+DATASETS = ROOT.parent / "shared" / "datasets"
+IMDB = DATASETS / "imdb" / "data.csv.gz"
 
 
 @pytest.mark.skipif(not IMDB.exists(), reason="shared/datasets/imdb not found")
@@ -33,3 +34,24 @@ def test_benchmark_quick_mode(script, result, key, extra):
     assert "|---" in done.stdout
     payload = json.loads((ROOT / "benchmarks" / "results" / result).read_text())
     assert payload["quick"] is True and payload[key]
+
+
+@pytest.mark.skipif(
+    not all((DATASETS / name / "data.csv.gz").exists() for name in ("rt_polarity", "sms_spam")),
+    reason="shared/datasets/rt_polarity or sms_spam not found",
+)
+def test_explanation_benchmark_quick_mode():
+    pytest.importorskip("lime")
+    pytest.importorskip("shap")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_explanations.py"), "--quick"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "|---" in done.stdout and "LIME" in done.stdout
+    payload = json.loads((ROOT / "benchmarks" / "results" / "explanations.json").read_text())
+    assert payload["quick"] is True and len(payload["summaries"]) == 4
+    for rows in payload["tables"].values():
+        methods = {row["method"] for row in rows}
+        ours = "integrated gradients (ours), all in 1 call"
+        assert {"LIME", "random word order", ours} <= methods

@@ -14,6 +14,7 @@ EXPECTED_OUTPUT = {
     "plot_text_regression_gru.py": "R^2",
     "plot_multilabel_reuters.py": "micro-F1",
     "plot_forecasting_gru.py": "RMSE",
+    "plot_explain_sentiment.py": "comprehensiveness",
 }
 
 

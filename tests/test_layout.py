@@ -20,7 +20,7 @@ LAYERS = [
         "datasets", "datasets._bundled", "datasets._csv",
     },
     # 1: the backend adapter, the parameter declarations
-    {"_backend", "_params"},
+    {"_backend", "_backend._gradients", "_params"},
     # 2: what networks are made of, and the file format
     {"_optimizers", "_layers", "_data", "_persistence"},
     # 3: the epoch loop and the heads
@@ -42,6 +42,9 @@ LAYERS = [
         "cli._compare", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
         "compare._stats",
+        "inspection", "inspection._attribution", "inspection._display",
+        "inspection._eraser", "inspection._explain", "inspection._integrated",
+        "inspection._spans", "inspection._targets",
     },
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}

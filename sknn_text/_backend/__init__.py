@@ -1,7 +1,7 @@
-"""The one module that knows the Keras backend: compiled steps, sparse batches.
+"""The one package that knows the Keras backend: compiled steps, sparse batches.
 
 Everything else in sknn_text speaks ``keras`` / ``keras.ops`` only, and only this
-module imports TensorFlow or JAX, and only when Keras runs on that backend (with
+package imports TensorFlow or JAX, and only when Keras runs on that backend (with
 ``KERAS_BACKEND=jax`` TensorFlow is never imported).
 
 On TensorFlow the train, evaluate and predict steps of a model are
@@ -31,6 +31,9 @@ itself and :func:`release_kernel_cache` drops the third.
 counters, dtype policy and custom-object scope, all of which may belong to the
 user's other live models. These hooks are TensorFlow's only; on other backends
 they do nothing.
+
+Gradients with respect to a model's inputs, which ``sknn_text.inspection``
+needs, are in :mod:`._gradients`.
 """
 
 import logging
