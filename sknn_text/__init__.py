@@ -15,6 +15,8 @@ _EXPORTS = {
     "WordVectors": f"{__name__}.embeddings",
     "load": f"{__name__}._io",
     "load_word_vectors": f"{__name__}.embeddings",
+    "save": f"{__name__}._io",
+    "skops_trusted_types": f"{__name__}._io",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]
