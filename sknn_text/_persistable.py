@@ -7,7 +7,8 @@ work as before, and tools that walk an object's state instead of running it
 (``skops.io``, and MLflow, which saves scikit-learn models with skops) see
 plain data. A Keras optimizer given as the ``optimizer`` parameter is pickled
 by its Keras config, for the same reason. ``save`` writes the code-free
-sknn_text file (``_persistence``).
+sknn_text file (``_persistence``), ``export`` the network for serving
+(``_export``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ import contextlib
 import os
 from typing import BinaryIO
 
+import keras
+from sklearn.utils.validation import check_is_fitted
+
 from ._encoding import Unsaveable, decode, encode
+from ._export import export as export_network
 from ._model_bytes import model_from_bytes, model_to_bytes
 from ._persistence import save as save_estimator
 
@@ -99,3 +104,59 @@ class PersistableNetwork:
         True
         """
         save_estimator(self, path, include_optimizer=include_optimizer)
+
+    def export(self, path: str | os.PathLike, format: str = "onnx") -> None:
+        """Export the fitted network for serving, without Python or sknn_text.
+
+        The exported graph computes what ``predict_proba`` (classifiers) or
+        ``predict`` (regressors) return, from the input that the network reads
+        after the estimator's checks. Its one input is, for a network fitted on
+
+        * token ids (from ``TextTokenizer``): ``token_ids``, int32 of shape
+          (batch, width), right-padded with 0, at most as wide as in fit;
+        * a feature matrix (TF-IDF, counts): ``features``, float32 of shape
+          (batch, ``n_features_in_``), dense;
+        * numeric series: ``sequences``, float32 of shape (batch, steps,
+          channels) in their raw scale (a 2-D series ``X`` is ``X[:, :, None]``).
+
+        Its one output is ``probabilities`` (float32, (batch, n_classes),
+        columns in the order of ``classes_``; for multilabel ``y`` one column
+        per label) or ``predictions`` (float64, (batch,) or (batch, n_outputs),
+        in the scale of ``y``). The tokenizer or vectorizer in front of the
+        network is not part of the graph: run it (or an equivalent) first, and
+        map columns to ``classes_`` after.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.onnx`` file, or the SavedModel's folder.
+        format : {"onnx", "tf_saved_model"}, default="onnx"
+            ONNX (run it with ``onnxruntime``; needs ``tf2onnx``, the ``onnx``
+            extra) or a TensorFlow SavedModel (``tf.saved_model.load(path)
+            .serve(x)``). Both need Keras's TensorFlow backend.
+
+        See Also
+        --------
+        save : Keep the estimator itself, for Python.
+
+        Examples
+        --------
+        >>> import numpy as np, onnxruntime, sknn_text, tempfile, os
+        >>> X = np.array([[2, 3, 0], [4, 5, 6]] * 10)
+        >>> clf = sknn_text.GRUTextClassifier(units=4, epochs=1, random_state=0)
+        >>> clf = clf.fit(X, [0, 1] * 10)
+        >>> path = os.path.join(tempfile.mkdtemp(), "gru.onnx")
+        >>> clf.export(path)
+        >>> session = onnxruntime.InferenceSession(path)
+        >>> (proba,) = session.run(None, {"token_ids": X.astype(np.int32)})
+        >>> bool(np.allclose(proba, clf.predict_proba(X), atol=1e-5))
+        True
+        """
+        check_is_fitted(self, "model_")
+        export_network(self, path, format)
+
+    def _serving_inputs(self):
+        """The exported graph's input, and the tensor that the network reads."""
+        spec = self.model_.inputs[0]
+        inputs = keras.Input(batch_shape=spec.shape, dtype=spec.dtype, name=spec.name)
+        return inputs, inputs
