@@ -39,6 +39,8 @@ import weakref
 import keras
 import numpy as np
 
+from ._quiet import quiet_first_call
+
 
 class _PerModelTracingFilter(logging.Filter):
     """Drop TensorFlow's "triggered tf.function retracing" warning about our steps.
@@ -191,8 +193,8 @@ class _TensorFlowSteps:
         )
         options = {"input_signature": [signature], "jit_compile": False}
         self.model = model
-        self.train = tf.function(model.train_step, **options)
-        self.evaluate = tf.function(model.test_step, **options)
+        self.train = quiet_first_call(tf.function(model.train_step, **options))
+        self.evaluate = quiet_first_call(tf.function(model.test_step, **options))
 
     def reset(self):
         self.model.reset_metrics()
@@ -260,6 +262,7 @@ def predict_on_batch(model, x):
             return reference()(inputs, training=False)
 
         predictor = tf.function(predict, input_signature=[spec], jit_compile=False)
+        predictor = quiet_first_call(predictor)
         _PREDICTORS[model] = predictor
     return predictor(x)
 

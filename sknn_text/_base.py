@@ -40,6 +40,7 @@ from ._layers import Seeds
 from ._optimizers import make_optimizer
 from ._params import parameters
 from ._persistable import PersistableNetwork
+from ._quiet import quiet_native_logs
 from ._state import state_restored_on_error
 from ._training import (
     NonFiniteLoss,
@@ -147,7 +148,8 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             if in_place:
                 model = self.model_
             else:
-                model = self._new_model(spec, batch_size, rng, warm=mode == "warm")
+                with quiet_native_logs():  # TensorFlow's first ops may log
+                    model = self._new_model(spec, batch_size, rng, warm=mode == "warm")
             log = self._fit_epochs(
                 model,
                 X,

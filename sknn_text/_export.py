@@ -23,6 +23,8 @@ import warnings
 
 import keras
 
+from ._quiet import quiet_native_logs
+
 FORMATS = ("onnx", "tf_saved_model")
 
 
@@ -39,7 +41,7 @@ def export(estimator, path, format):
         raise ValueError(f"format must be one of {list(FORMATS)}, got {format!r}.")
     model = serving_model(estimator)
     path = os.fspath(path)
-    with _quiet_conversion():
+    with quiet_native_logs(), _quiet_conversion():
         # The signature is the input itself: the model is never called here.
         model.export(path, format=format, verbose=False, input_signature=model.inputs)
     if format == "onnx":
