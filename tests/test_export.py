@@ -103,7 +103,11 @@ def test_onnx_export_runs_in_onnxruntime_and_matches(cases, name, tmp_path):
     np.testing.assert_allclose(alone / scale, outputs[::7] / scale, rtol=0, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["mlp", "lstm", "transformer", "cnn-3d-series-two-outputs"])
+@pytest.mark.parametrize(
+    "name",
+    ["mlp", "simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext",
+     "cnn-3d-series-two-outputs"],
+)
 def test_tf_saved_model_export_serves_the_same(cases, name, tmp_path):
     estimator, X, fed = cases[name]
     estimator.export(tmp_path / "saved_model", format="tf_saved_model")
