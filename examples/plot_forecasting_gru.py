@@ -16,13 +16,15 @@ forecast 1949-2008 one year ahead, each forecast from the twelve observed years
 before it. The example needs ``statsmodels`` for the data and stops with a message
 without it.
 
-Set ``SKNN_TEXT_QUICK=1`` for a few-second smoke run.
+The gallery runs every example with the settings written in it; ``SKNN_TEXT_QUICK=1``
+turns them into a few-second smoke run (how the test suite runs them).
 """
 
 # %%
 import os
 import sys
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 try:
@@ -89,3 +91,17 @@ print(f"\n{'year':>4} {'observed':>9}" + "".join(f" {name:>20}" for name in fore
 for i in range(-12, 0):
     print(f"{target_years[i]:>4} {y_test[i]:>9.1f}"
           + "".join(f" {predicted[i]:>20.1f}" for predicted in forecasts.values()))
+
+# %%
+# The test years: observed sunspot numbers and each model's one-year-ahead
+# forecasts.
+fig, ax = plt.subplots(figsize=(10, 4.5))
+test_years = target_years[-N_TEST:]
+ax.plot(test_years, y_test, color="black", linewidth=2, label="observed")
+for name, predicted in forecasts.items():
+    ax.plot(test_years, predicted, marker=".", label=name)
+ax.set_xlabel("year")
+ax.set_ylabel("sunspot number")
+ax.legend()
+fig.tight_layout()
+plt.show()

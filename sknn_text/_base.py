@@ -1,4 +1,4 @@
-"""The shared estimator base: ``fit``, ``partial_fit``, predictions, state, saving.
+"""The shared estimator base: ``fit``, ``partial_fit``, predictions, state.
 
 Every public estimator is one class of three parts, each from its own room::
 
@@ -18,10 +18,9 @@ Fitted state is every instance attribute that is not a constructor parameter.
 
 from __future__ import annotations
 
-import os
 import warnings
 from numbers import Real
-from typing import TYPE_CHECKING, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import keras
 import numpy as np
@@ -41,7 +40,8 @@ from ._data import ArrayBatches, predict_in_batches
 from ._layers import Seeds
 from ._optimizers import make_optimizer
 from ._params import parameters
-from ._persistence import save as save_estimator
+from ._persistable import PersistableNetwork
+from ._quiet import quiet_native_logs
 from ._schedule import cap_message, plan_epochs, validation_split
 from ._state import state_restored_on_error
 from ._training import (
@@ -61,7 +61,7 @@ _AUTO_BATCH_SIZE = 200
 
 
 @parameters
-class BaseTextNetwork(TrainingParameters, BaseEstimator):
+class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
     """Base class of the sknn_text networks; not meant to be used directly.
 
     Architectures provide ``_validate_X`` and ``_encode``; heads provide
@@ -158,7 +158,8 @@ class BaseTextNetwork(TrainingParameters, BaseEstimator):
             if in_place:
                 model = self.model_
             else:
-                model = self._new_model(spec, batch_size, rng, warm=mode == "warm")
+                with quiet_native_logs():  # TensorFlow's first ops may log
+                    model = self._new_model(spec, batch_size, rng, warm=mode == "warm")
             log = self._fit_epochs(
                 model,
                 X,
@@ -310,47 +311,6 @@ class BaseTextNetwork(TrainingParameters, BaseEstimator):
 
     def _sample_weight_from_classes(self, y):
         return None
-
-    # ---------------------------------------------------------- persistence
-    def save(self, path: str | os.PathLike | BinaryIO) -> None:
-        """Save the estimator to a file that loads without running any code.
-
-        ``pickle`` and ``joblib`` work too, but loading a pickle executes
-        whatever code the file asks for, so only trusted pickles are safe to
-        load. The file written here holds JSON (the parameters and fitted
-        attributes) and the network in Keras's ``.keras`` format;
-        :func:`sknn_text.load` reads it back without executing code from it.
-
-        Parameters
-        ----------
-        path : str, path-like or writable binary file object
-            Where to write the file (a zip archive).
-
-        Raises
-        ------
-        ValueError
-            If a parameter cannot be stored as data, such as a list of Keras
-            callbacks: set it to a plain value with ``set_params`` first.
-            Optimizer instances are stored by their Keras config.
-
-        See Also
-        --------
-        sknn_text.load : Load the file.
-
-        Examples
-        --------
-        >>> import numpy as np, sknn_text
-        >>> X = np.array([[0.0, 1.0], [1.0, 0.0]] * 10)
-        >>> clf = sknn_text.MLPTextClassifier((4,), epochs=2, random_state=0)
-        >>> clf = clf.fit(X, [0, 1] * 10)
-        >>> import io
-        >>> buffer = io.BytesIO()
-        >>> clf.save(buffer)
-        >>> loaded = sknn_text.load(buffer)
-        >>> bool((loaded.predict_proba(X) == clf.predict_proba(X)).all())
-        True
-        """
-        save_estimator(self, path)
 
     # -------------------------------------------------------------- predict
     def _forward(self, X):

@@ -244,8 +244,12 @@ class LayerNorm(layers.Layer):
 
     def call(self, inputs):
         wide = ops.cast(inputs, "float64")
-        centered = wide - ops.mean(wide, axis=-1, keepdims=True)
-        variance = ops.mean(ops.square(centered), axis=-1, keepdims=True)
+        # Means written as sums over the (static) width: exported to ONNX, a
+        # float64 mean becomes a GlobalAveragePool that onnxruntime does not
+        # run in double precision, and a sum a ReduceSum that it does.
+        width = float(inputs.shape[-1])
+        centered = wide - ops.sum(wide, axis=-1, keepdims=True) / width
+        variance = ops.sum(ops.square(centered), axis=-1, keepdims=True) / width
         normalized = ops.cast(centered / ops.sqrt(variance + self.epsilon), inputs.dtype)
         return normalized * self.gamma + self.beta
 

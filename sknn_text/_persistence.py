@@ -1,57 +1,65 @@
-"""A file format for fitted sknn_text estimators that loads without running code.
+"""A file format for fitted estimators and pipelines that loads without running code.
 
 ``pickle`` and ``joblib`` rebuild arbitrary Python objects, so loading a pickle
 from an untrusted source can execute any code. A file written by
-``estimator.save(path)`` holds data only, in one zip archive:
+``sknn_text.save`` (or ``estimator.save``) holds data only, in one zip archive.
+For one estimator (format version 1):
 
 * ``sknn_text.json``: the format, the versions of sknn_text and Keras that wrote
-  it, and the estimator's class name (one of the registry's classes, see
-  ``_registry``);
+  it, the estimator's class name (one of the registry's classes, see
+  ``_registry``, or a scikit-learn text step of ``_encoding.SKLEARN_STEPS``) and
+  whether the optimizer's state was kept;
 * ``params.json``: the constructor parameters;
 * ``fitted.json``: the fitted attributes (``classes_``, ``history_``, the target
-  and input scaling, ...), NumPy arrays stored as lists with their dtype;
+  and input scaling, a vectorizer's vocabulary...), as tagged JSON (``_encoding``);
 * ``model.keras``: the network in Keras's own format, weights and architecture,
   loaded with ``keras.saving.load_model(..., safe_mode=True)``, which refuses
-  ``Lambda`` layers and any other serialized code (absent for ``TextTokenizer``).
+  ``Lambda`` layers and any other serialized code (absent for other steps).
 
-JSON values carry tags for what JSON lacks: tuples, dicts with non-string keys,
-NumPy arrays and scalars, a ``RandomState`` and a Keras optimizer (by its Keras
-config). Loading rebuilds only these; anything else is refused when saving.
+A pipeline (format version 2) names its steps in ``sknn_text.json`` and stores
+step ``i`` as above under ``steps/<i>/``. Anything else is refused when saving.
 
 This module writes and reads the archive; :func:`sknn_text.load` (in ``_io``)
-turns what :func:`read` returns back into an estimator.
+turns what :func:`read` returns back into an estimator or a pipeline.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
-import numpy as np
+from sklearn.pipeline import Pipeline
 
+from ._encoding import (
+    SKLEARN_FITTED,
+    SKLEARN_STEP_NAMES,
+    SKLEARN_STEPS,
+    Unsaveable,
+    decode,
+    encode,
+    split_state,
+)
+from ._model_bytes import model_to_bytes
 from ._registry import class_modules, is_registered
 from ._version import __version__
-from .embeddings import WordVectors
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
 FORMAT = "sknn_text"
-FORMAT_VERSION = 1
+ESTIMATOR_VERSION, PIPELINE_VERSION = 1, 2
 _HEADER, _PARAMS, _FITTED, _MODEL = (
     "sknn_text.json",
     "params.json",
     "fitted.json",
     "model.keras",
 )
-
-#: Fitted attributes that scikit-learn itself may set on any estimator.
-_SKLEARN_FITTED = ("n_features_in_", "feature_names_in_", "_sklearn_output_config")
+#: What a pipeline step that does nothing is stored as.
+_PASSTHROUGH = ("passthrough", None)
 
 
 def fitted_attribute_names(cls):
@@ -59,110 +67,24 @@ def fitted_attribute_names(cls):
 
     Each class of the MRO declares the ones it sets in ``_fitted_attributes``.
     """
-    names = set(_SKLEARN_FITTED)
+    names = set(SKLEARN_FITTED)
     for klass in cls.__mro__:
         names.update(vars(klass).get("_fitted_attributes", ()))
     names.discard("model_")
     return frozenset(names)
 
 
-class _Unsaveable(TypeError):
-    """A value that the format cannot store; ``where`` says which one."""
-
-
-# ------------------------------------------------------------------ encoding
-def _encode(value):
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "biufUO":
-            raise _Unsaveable(f"an array of dtype {value.dtype}")
-        return {
-            "__ndarray__": _encode(value.ravel().tolist()),
-            "dtype": value.dtype.str,
-            "shape": list(value.shape),
-        }
-    if isinstance(value, np.generic):
-        if value.dtype.kind not in "biufU":
-            raise _Unsaveable(f"a NumPy scalar of dtype {value.dtype}")
-        return {"__scalar__": value.item(), "dtype": value.dtype.str}
-    if type(value) in (int, float):
-        return value
-    if isinstance(value, list):
-        return [_encode(item) for item in value]
-    if isinstance(value, tuple):
-        return {"__tuple__": [_encode(item) for item in value]}
-    if isinstance(value, dict):
-        return {"__dict__": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    if isinstance(value, np.random.RandomState):
-        return {"__random_state__": _encode(value.get_state())}
-    if isinstance(value, WordVectors):
-        return {"__word_vectors__": [list(value.words), _encode(np.asarray(value.matrix))]}
-    optimizer_config = _optimizer_config(value)
-    if optimizer_config is not None:
-        return {"__keras_optimizer__": optimizer_config}
-    raise _Unsaveable(f"an object of type {type(value).__name__}")
-
-
-def _optimizer_config(value):
-    if not type(value).__module__.startswith("keras"):
-        return None
-    import keras
-
-    if not isinstance(value, keras.optimizers.Optimizer):
-        return None
-    return keras.saving.serialize_keras_object(value)
-
-
-def _decode(value):
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if "__ndarray__" in value:
-        dtype = np.dtype(value["dtype"])
-        if dtype.kind not in "biufUO":
-            raise ValueError(f"unsupported array dtype {dtype}")
-        items = _decode(value["__ndarray__"])
-        if dtype.kind == "O":
-            array = np.empty(len(items), dtype=object)
-            array[:] = items
-        else:
-            array = np.array(items, dtype=dtype)
-        return array.reshape(value["shape"])
-    if "__scalar__" in value:
-        dtype = np.dtype(value["dtype"])
-        if dtype.kind not in "biufU":
-            raise ValueError(f"unsupported scalar dtype {dtype}")
-        return dtype.type(value["__scalar__"])
-    if "__tuple__" in value:
-        return tuple(_decode(item) for item in value["__tuple__"])
-    if "__dict__" in value:
-        return {_decode(k): _decode(v) for k, v in value["__dict__"]}
-    if "__word_vectors__" in value:
-        words, matrix = value["__word_vectors__"]
-        return WordVectors([str(word) for word in words], _decode(matrix))
-    if "__random_state__" in value:
-        state = np.random.RandomState()
-        state.set_state(_decode(value["__random_state__"]))
-        return state
-    if "__keras_optimizer__" in value:
-        import keras
-
-        config = value["__keras_optimizer__"]
-        cls = getattr(keras.optimizers, str(config.get("class_name")), None)
-        if not (isinstance(cls, type) and issubclass(cls, keras.optimizers.Optimizer)):
-            raise ValueError("the optimizer entry is not a Keras optimizer")
-        return keras.saving.deserialize_keras_object(config, safe_mode=True)
-    raise ValueError(f"unknown entry with keys {sorted(value)}")
+def storable_names():
+    """Class names the format stores: the registry's and the scikit-learn steps."""
+    return sorted({*class_modules(), *SKLEARN_STEP_NAMES})
 
 
 def _encode_all(values, what, hint):
     encoded = {}
     for name, value in values.items():
         try:
-            encoded[name] = _encode(value)
-        except _Unsaveable as error:
+            encoded[name] = encode(value)
+        except Unsaveable as error:
             raise ValueError(
                 f"Cannot save {what} {name!r}: it holds {error}, which the "
                 f"sknn_text format does not store (it keeps data, never code). "
@@ -172,27 +94,89 @@ def _encode_all(values, what, hint):
 
 
 # ---------------------------------------------------------------------- save
-def save(estimator: BaseEstimator, path: str | os.PathLike | BinaryIO) -> None:
-    """Write ``estimator`` to ``path`` in the sknn_text format.
+def save(
+    estimator: BaseEstimator,
+    path: str | os.PathLike | BinaryIO,
+    *,
+    include_optimizer: bool = True,
+) -> None:
+    """Write an estimator or a pipeline to ``path`` in the sknn_text format.
 
-    Parameters
-    ----------
-    estimator : BaseTextNetwork or TextTokenizer
-        An estimator of one of sknn_text's own classes, fitted or not.
-    path : str, path-like or writable binary file object
-        Where to write the zip archive (``.sknn`` is a good suffix).
+    See ``sknn_text.save`` for the parameters.
     """
+    steps = None
+    if isinstance(estimator, Pipeline):
+        steps = _pipeline_steps(estimator)
+    else:
+        _check_storable(estimator)
+    header = {
+        "format": FORMAT,
+        "format_version": ESTIMATOR_VERSION if steps is None else PIPELINE_VERSION,
+        "sknn_text_version": __version__,
+        "keras_version": None,
+        "include_optimizer": bool(include_optimizer),
+    }
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if steps is None:
+            header["estimator"] = type(estimator).__name__
+            has_model = _write_step(archive, "", estimator, include_optimizer)
+        else:
+            has_model = False
+            for index, (_, step) in enumerate(steps):
+                if step not in _PASSTHROUGH:
+                    prefix = f"steps/{index}/"
+                    has_model |= _write_step(archive, prefix, step, include_optimizer)
+            params = estimator.get_params(deep=False)
+            del params["steps"]
+            header["pipeline"] = {
+                "steps": [[name, _class_name(step)] for name, step in steps],
+                "params": _encode_all(
+                    params, "the Pipeline parameter", "Set it to None first."
+                ),
+            }
+        if has_model:
+            import keras
+
+            header["keras_version"] = keras.__version__
+        archive.writestr(_HEADER, json.dumps(header, indent=1))
+
+
+def _class_name(step):
+    return step if step in _PASSTHROUGH else type(step).__name__
+
+
+def _check_storable(estimator, which=""):
+    cls = type(estimator)
+    if is_registered(cls) or cls in SKLEARN_STEPS:
+        return
+    steps = ", ".join(sorted(SKLEARN_STEP_NAMES))
+    raise TypeError(
+        f"Cannot save {cls.__module__}.{cls.__name__}{which} in the sknn_text "
+        f"format: it stores sknn_text's own estimators, the scikit-learn steps "
+        f"{steps}, and pipelines of these (not subclasses). Use pickle, joblib "
+        "or skops.io for other estimators."
+    )
+
+
+def _pipeline_steps(pipeline):
+    steps = list(pipeline.steps)
+    for name, step in steps:
+        if step in _PASSTHROUGH:
+            continue
+        _check_storable(step, f" (the pipeline step {name!r})")
+    return steps
+
+
+def _write_step(archive, prefix, estimator, include_optimizer):
+    """Write one estimator's members under ``prefix``; return whether it has a model."""
     name = type(estimator).__name__
-    if not is_registered(type(estimator)):
-        raise TypeError(
-            f"Only sknn_text's own estimators can be saved in the sknn_text format, "
-            f"not {type(estimator).__module__}.{name}; use pickle or joblib for "
-            "subclasses and pipelines."
-        )
-    params = estimator.get_params(deep=False)
-    state = {k: v for k, v in vars(estimator).items() if k not in params}
+    if is_registered(type(estimator)):
+        params = estimator.get_params(deep=False)
+        state = {k: v for k, v in vars(estimator).items() if k not in params}
+        unknown = sorted(set(state) - fitted_attribute_names(type(estimator)) - {"model_"})
+    else:
+        params, state, unknown = split_state(estimator, SKLEARN_STEPS[type(estimator)])
     model = state.pop("model_", None)
-    unknown = sorted(set(state) - fitted_attribute_names(type(estimator)))
     if unknown:
         raise ValueError(
             f"Cannot save {name}: the fitted attribute(s) {unknown} are not part of "
@@ -206,50 +190,47 @@ def save(estimator: BaseEstimator, path: str | os.PathLike | BinaryIO) -> None:
         "or joblib for files you trust.",
     )
     encoded_state = _encode_all(state, "the fitted attribute", "Use pickle or joblib.")
-    header = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "sknn_text_version": __version__,
-        "keras_version": _keras_version(model),
-        "estimator": name,
-    }
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(_HEADER, json.dumps(header, indent=1))
-        archive.writestr(_PARAMS, json.dumps(encoded_params, indent=1))
-        archive.writestr(_FITTED, json.dumps(encoded_state))
-        if model is not None:
-            with tempfile.TemporaryDirectory() as folder:
-                model_path = os.path.join(folder, _MODEL)
-                model.save(model_path)
-                archive.write(model_path, _MODEL)
-
-
-def _keras_version(model):
-    if model is None:
-        return None
-    import keras
-
-    return keras.__version__
+    archive.writestr(prefix + _PARAMS, json.dumps(encoded_params, indent=1))
+    archive.writestr(prefix + _FITTED, json.dumps(encoded_state))
+    if model is not None:
+        data = model_to_bytes(model, include_optimizer=include_optimizer)
+        archive.writestr(prefix + _MODEL, data)
+    return model is not None
 
 
 # ---------------------------------------------------------------------- read
 @dataclass
 class SavedEstimator:
-    """The checked contents of a file written by :func:`save`."""
+    """One checked estimator of a file written by :func:`save`."""
 
     name: str
     params: dict
     state: dict
     model_bytes: bytes | None
+
+
+@dataclass
+class SavedFile:
+    """The checked contents of a file written by :func:`save`.
+
+    ``estimator`` is set for a file of one estimator; ``steps`` (pairs of a
+    step name and a :class:`SavedEstimator`, ``"passthrough"`` or None) and
+    ``pipeline_params`` for a pipeline.
+    """
+
+    estimator: SavedEstimator | None
+    steps: list | None
+    pipeline_params: dict | None
+    include_optimizer: bool
     version: str | None
     where: str
 
 
-def read(path: str | os.PathLike | BinaryIO) -> SavedEstimator:
+def read(path: str | os.PathLike | BinaryIO) -> SavedFile:
     """Read and check a file written by :func:`save`; nothing is executed.
 
     Raises ``ValueError`` if the file is not a complete, valid sknn_text file
-    or names a class that is not registered.
+    or names a class that the format does not store.
     """
     where = _describe(path)
     try:
@@ -264,18 +245,18 @@ def read(path: str | os.PathLike | BinaryIO) -> SavedEstimator:
             header = _read_json(archive, _HEADER)
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 raise ValueError("its header does not name the sknn_text format")
-            if header.get("format_version") != FORMAT_VERSION:
+            version = header.get("format_version")
+            estimator, steps, pipeline_params = None, None, None
+            if version == ESTIMATOR_VERSION:
+                estimator = _read_step(archive, "", header.get("estimator"))
+            elif version == PIPELINE_VERSION:
+                steps, pipeline_params = _read_pipeline(archive, header.get("pipeline"))
+            else:
                 raise ValueError(
-                    f"it uses format version {header.get('format_version')!r}, and "
-                    f"this sknn_text ({__version__}) reads version {FORMAT_VERSION}"
+                    f"it uses format version {version!r}, and this sknn_text "
+                    f"({__version__}) reads versions {ESTIMATOR_VERSION} and "
+                    f"{PIPELINE_VERSION}"
                 )
-            name = header.get("estimator")
-            if not isinstance(name, str) or name not in class_modules():
-                raise ValueError(f"{name!r} is not an sknn_text estimator class")
-            params = _decode_mapping(_read_json(archive, _PARAMS), _PARAMS)
-            state = _decode_mapping(_read_json(archive, _FITTED), _FITTED)
-            has_model = _MODEL in archive.namelist()
-            model_bytes = archive.read(_MODEL) if has_model else None
         except (
             KeyError,
             ValueError,
@@ -289,9 +270,40 @@ def read(path: str | os.PathLike | BinaryIO) -> SavedEstimator:
             raise ValueError(
                 f"{where} is not a valid sknn_text file: {error}."
             ) from None
-    return SavedEstimator(
-        name, params, state, model_bytes, header.get("sknn_text_version"), where
+    return SavedFile(
+        estimator,
+        steps,
+        pipeline_params,
+        header.get("include_optimizer", True) is not False,
+        header.get("sknn_text_version"),
+        where,
     )
+
+
+def _read_step(archive, prefix, name):
+    if not isinstance(name, str) or name not in storable_names():
+        raise ValueError(f"{name!r} is not a class that the sknn_text format stores")
+    params = _decode_mapping(_read_json(archive, prefix + _PARAMS), _PARAMS)
+    state = _decode_mapping(_read_json(archive, prefix + _FITTED), _FITTED)
+    has_model = prefix + _MODEL in archive.namelist()
+    model_bytes = archive.read(prefix + _MODEL) if has_model else None
+    return SavedEstimator(name, params, state, model_bytes)
+
+
+def _read_pipeline(archive, pipeline):
+    if not isinstance(pipeline, dict) or not isinstance(pipeline.get("steps"), list):
+        raise ValueError("its header does not list the pipeline's steps")
+    steps = []
+    for index, entry in enumerate(pipeline["steps"]):
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise ValueError(f"its pipeline step {index} is not a [name, class] pair")
+        name, class_name = entry
+        if class_name in _PASSTHROUGH:
+            steps.append((name, class_name))
+        else:
+            steps.append((name, _read_step(archive, f"steps/{index}/", class_name)))
+    params = _decode_mapping(pipeline.get("params", {}), "the pipeline parameters")
+    return steps, params
 
 
 def _describe(path):
@@ -304,7 +316,7 @@ def _describe(path):
 def _decode_mapping(value, member):
     if not isinstance(value, dict):
         raise ValueError(f"{member} does not hold a mapping")
-    return {name: _decode(item) for name, item in value.items()}
+    return {name: decode(item) for name, item in value.items()}
 
 
 def _read_json(archive, member):
@@ -316,24 +328,3 @@ def _read_json(archive, member):
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"{member} is not valid JSON ({error})") from None
-
-
-def load_model(model_bytes, where):
-    import keras
-
-    with tempfile.TemporaryDirectory() as folder:
-        model_path = os.path.join(folder, _MODEL)
-        with open(model_path, "wb") as file:
-            file.write(model_bytes)
-        if not zipfile.is_zipfile(model_path):
-            raise ValueError(
-                f"{where} is not a valid sknn_text file: its {_MODEL} is not a "
-                "Keras model archive."
-            )
-        try:
-            return keras.saving.load_model(model_path, safe_mode=True)
-        except Exception as error:  # any failure to load means a bad file
-            raise ValueError(
-                f"{where} is not a valid sknn_text file: its Keras model could not "
-                f"be loaded in safe mode ({type(error).__name__}: {error})."
-            ) from error

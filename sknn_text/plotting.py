@@ -16,7 +16,8 @@ def _axes(ax):
         import matplotlib.pyplot as plt
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "Plotting needs matplotlib: pip install 'sknn_text[plot]'."
+            "Plotting needs matplotlib: pip install matplotlib (from a checkout "
+            "of sknn_text: pip install -e '.[plot]')."
         ) from error
     if ax is None:
         _, ax = plt.subplots()

@@ -376,7 +376,9 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         The file holds JSON only (parameters and vocabulary), unlike a pickle,
         whose loading can execute code. Read it with :func:`sknn_text.load`.
         Callable parameters (``tokenizer``, ``preprocessor``, a callable
-        ``analyzer`` or ``strip_accents``) cannot be saved this way.
+        ``analyzer`` or ``strip_accents``) cannot be saved this way. To keep
+        it together with the network after it, save the whole pipeline with
+        :func:`sknn_text.save`.
 
         Parameters
         ----------

@@ -3,6 +3,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
+import pytest
 
 
 def right_padded_tokens(n_rows, width, *, low=2, high=30, min_length=3, seed=0):
@@ -15,3 +16,34 @@ def right_padded_tokens(n_rows, width, *, low=2, high=30, min_length=3, seed=0):
     for row, length in enumerate(rng.randint(min_length, width + 1, size=n_rows)):
         X[row, :length] = rng.randint(low, high, size=length)
     return X
+
+
+#: A tiny configuration of every built-in family, for tests that need each one fitted.
+TINY_FAMILIES = {
+    "mlp": {"hidden_layer_sizes": (4,)},
+    "simple_rnn": {"units": 3, "embedding_dim": 4},
+    "lstm": {"units": 3, "embedding_dim": 4, "pooling": "attention", "bidirectional": True},
+    "gru": {"units": 3, "embedding_dim": 4},
+    "cnn": {"filters": 3, "kernel_sizes": (2, 3), "embedding_dim": 4},
+    "transformer": {"num_heads": 2, "feedforward_dim": 4, "embedding_dim": 4},
+    "fasttext": {"embedding_dim": 3},
+}
+
+
+@pytest.fixture(scope="session")
+def tiny_classifiers():
+    """One fitted classifier per built-in family (3 classes, one epoch) and its ``X``:
+    a feature matrix for the MLP, right-padded token ids for the others."""
+    from sknn_text._registry import built_in_families, resolve
+
+    rng = np.random.RandomState(0)
+    tokens = right_padded_tokens(40, 8, min_length=1)
+    features = rng.uniform(size=(40, 6))
+    y = np.arange(40) % 3
+    fitted = {}
+    for family in built_in_families():
+        cls = resolve(family.estimators["classifier"])
+        X = features if family.name == "mlp" else tokens
+        params = {**TINY_FAMILIES[family.name], "epochs": 1, "random_state": 0}
+        fitted[family.name] = (cls(**params).fit(X, y), X)
+    return fitted

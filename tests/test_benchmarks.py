@@ -23,6 +23,7 @@ IMDB = DATASETS / "imdb" / "data.csv.gz"
         # Three families keep the smoke run short; each family's estimator is
         # tested on its own elsewhere.
         ("bench_accuracy.py", "accuracy.json", "rows", ["--families", "lr,cnn,fasttext"]),
+        ("bench_saving.py", "saving.json", "rows", []),
     ],
 )
 def test_benchmark_quick_mode(script, result, key, extra):

@@ -1,9 +1,13 @@
-"""Every example runs end to end in its quick mode (SKNN_TEXT_QUICK=1)."""
+"""Every example runs end to end in its quick mode (SKNN_TEXT_QUICK=1) and draws a figure."""
 
 import runpy
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # after choosing the backend
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("plot_*.py"))
 EXPECTED_OUTPUT = {
@@ -23,11 +27,16 @@ def test_every_example_has_an_expectation():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
-def test_example_runs_quickly(path, monkeypatch, capsys):
+def test_example_runs_quickly_and_draws_its_figure(path, monkeypatch, capsys):
     monkeypatch.setenv("SKNN_TEXT_QUICK", "1")
+    plt.close("all")
     try:
         runpy.run_path(str(path), run_name="__main__")
     except SystemExit as stop:  # an example whose data is absent stops cleanly
         assert stop.code == 0
         pytest.skip(capsys.readouterr().out.strip())
     assert EXPECTED_OUTPUT[path.name] in capsys.readouterr().out
+    figures = [plt.figure(number) for number in plt.get_fignums()]
+    plt.close("all")
+    assert figures, f"{path.name} draws no figure"
+    assert all(axes.has_data() for figure in figures for axes in figure.axes if axes.get_visible())

@@ -16,17 +16,17 @@ LAYERS = [
     # 0: no import of the package, or only of this layer
     {
         "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
-        "_vocabulary",
+        "_vocabulary", "_model_bytes",
         "datasets", "datasets._bundled", "datasets._csv",
     },
     # 1: the backend adapter, the parameter declarations
-    {"_backend", "_backend._gradients", "_params"},
+    {"_backend", "_backend._gradients", "_params", "_encoding"},
     # 2: what networks are made of, and the file format
-    {"_optimizers", "_layers", "_data", "_persistence"},
+    {"_optimizers", "_layers", "_data", "_persistence", "_export"},
     # 3: the epoch loop and the heads
     {
-        "_training", "_schedule", "_state", "_heads", "_heads._base", "_heads._document",
-        "_heads._classifier", "_heads._regressor",
+        "_training", "_schedule", "_state", "_persistable", "_heads", "_heads._base",
+        "_heads._document", "_heads._classifier", "_heads._regressor",
     },
     # 4: the estimator base, the tokenizer
     {"_base", "preprocessing"},

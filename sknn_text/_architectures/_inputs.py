@@ -190,6 +190,15 @@ class SequenceInput(BaseTextNetwork):
         series = _as_series(X, self._n_channels, name)
         return ((series - self._series_mean) / self._series_scale).astype(np.float32)
 
+    def _serving_inputs(self):
+        """Numeric series are standardized in the exported graph, as in ``predict``."""
+        if self._n_channels is None:
+            return super()._serving_inputs()
+        inputs = keras.Input(batch_shape=self.model_.inputs[0].shape, name="sequences")
+        mean = self._series_mean.astype(np.float32)
+        scale = self._series_scale.astype(np.float32)
+        return inputs, (inputs - mean) / scale
+
     def _pretrained_size(self, X):
         vectors = as_word_vectors(self.embeddings)
         size = len(vectors) + FIRST_TOKEN_ID

@@ -42,6 +42,8 @@ import weakref
 import keras
 import numpy as np
 
+from .._quiet import quiet_first_call
+
 
 class _PerModelTracingFilter(logging.Filter):
     """Drop TensorFlow's "triggered tf.function retracing" warning about our steps.
@@ -221,7 +223,7 @@ class _TensorFlowSteps:
 
 def _concrete(tf, step, signature):
     function = tf.function(step, input_signature=[signature], jit_compile=False)
-    return function.get_concrete_function()
+    return quiet_first_call(function.get_concrete_function())
 
 
 def _open_spec(array, open_axes):
@@ -283,6 +285,7 @@ def predict_on_batch(model, x):
             return reference()(inputs, training=False)
 
         predictor = tf.function(predict, input_signature=[spec], jit_compile=False)
+        predictor = quiet_first_call(predictor)
         _PREDICTORS[model] = predictor
     return predictor(x)
 

@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+from keras import ops
 from numpy.typing import ArrayLike
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils import column_or_1d
@@ -211,6 +212,17 @@ class ClassifierHead(DocumentHead, ClassifierMixin):
         if output.shape[1] == 1:
             return np.hstack([1.0 - output, output])
         return output / output.sum(axis=1, keepdims=True)
+
+    #: Name of the output of an exported network (see ``export``).
+    _serving_output_name = "probabilities"
+
+    def _serving_outputs(self, outputs):
+        """``predict_proba`` in Keras ops, on the network's ``outputs``."""
+        if self._target_kind == _MULTILABEL:
+            return outputs
+        if outputs.shape[-1] == 1:
+            return ops.concatenate([1.0 - outputs, outputs], axis=1)
+        return outputs / ops.sum(outputs, axis=1, keepdims=True)
 
     def predict(self, X: MatrixLike) -> np.ndarray:
         """Predicted class labels for ``X``.

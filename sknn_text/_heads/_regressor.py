@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from keras import ops
 from numpy.typing import ArrayLike
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils import check_array
@@ -93,6 +94,14 @@ class RegressorHead(DocumentHead, RegressorMixin):
         """
         output = self._forward(X) * self._target_scale + self._target_mean
         return output.ravel() if self._target_is_1d else output
+
+    #: Name of the output of an exported network (see ``export``).
+    _serving_output_name = "predictions"
+
+    def _serving_outputs(self, outputs):
+        """``predict`` in Keras ops (float64, as ``predict``), on ``outputs``."""
+        wide = ops.cast(outputs, "float64") * self._target_scale + self._target_mean
+        return ops.squeeze(wide, axis=1) if self._target_is_1d else wide
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -185,7 +185,8 @@ def compare_command(args, out, err):
             import matplotlib
         except ImportError:
             raise UsageError(
-                "--plot needs matplotlib: pip install matplotlib"
+                "--plot needs matplotlib: pip install matplotlib (from a checkout "
+                "of sknn_text: pip install -e '.[plot]')"
             ) from None
         matplotlib.use("Agg")
     names = _model_names(args.models)

@@ -1,0 +1,127 @@
+"""``estimator.export``: ONNX (run in onnxruntime) and TensorFlow SavedModel.
+
+The exported graph returns what ``predict_proba`` (classifiers) or ``predict``
+(regressors) return, within 1e-5 (regressors: 1e-5 of the target's standard
+deviation), for every family and every kind of input.
+"""
+
+import keras
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sknn_text import (
+    CNNTextRegressor,
+    FastTextClassifier,
+    GRUTextRegressor,
+    MLPTextClassifier,
+    MLPTextRegressor,
+    TransformerTextRegressor,
+)
+
+ort = pytest.importorskip("onnxruntime")
+pytest.importorskip("tf2onnx")
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="ONNX and SavedModel export via TensorFlow"
+)
+
+RNG = np.random.RandomState(0)
+FEATURES = RNG.uniform(size=(40, 6))
+SPARSE = sp.csr_matrix(np.where(FEATURES > 0.6, FEATURES, 0))
+SERIES = RNG.normal(size=(40, 5, 2)) * 10 + 50
+BINARY = np.arange(40) % 2
+ONE = {"epochs": 1, "random_state": 0}
+
+# name -> (estimator, X, y, what the graph is fed)
+OTHER_CASES = {
+    "mlp-sparse-binary": (MLPTextClassifier((4,), **ONE), SPARSE, BINARY, SPARSE.toarray()),
+    "mlp-multilabel": (
+        MLPTextClassifier((4,), **ONE), FEATURES,
+        np.column_stack([BINARY, 1 - BINARY, FEATURES[:, 0] > 0.5]), FEATURES,
+    ),
+    "mlp-regressor-raw-scale": (
+        MLPTextRegressor((4,), **ONE), FEATURES, FEATURES[:, 0] * 1000 + 5, FEATURES
+    ),
+    "gru-2d-series": (GRUTextRegressor(units=3, **ONE), SERIES[:, :, 0], SERIES[:, -1, 0],
+                      SERIES[:, :, :1]),
+    "cnn-3d-series-two-outputs": (
+        CNNTextRegressor(filters=3, kernel_sizes=2, **ONE), SERIES, SERIES[:, -1, :], SERIES
+    ),
+    "transformer-regressor": (
+        TransformerTextRegressor(num_heads=2, feedforward_dim=4, embedding_dim=4, **ONE),
+        None, None, None,
+    ),
+    "fasttext-sparse-features": (FastTextClassifier(embedding_dim=3, **ONE), SPARSE,
+                                 np.arange(40) % 3, SPARSE.toarray()),
+}
+
+
+def expected(estimator, X):
+    if hasattr(estimator, "predict_proba"):
+        return estimator.predict_proba(X), 1.0
+    return estimator.predict(X), estimator._target_scale
+
+
+@pytest.fixture(scope="module")
+def cases(tiny_classifiers):
+    """name -> (fitted estimator, X for the estimator, X for the graph)."""
+    found = {name: (estimator, X, X) for name, (estimator, X) in tiny_classifiers.items()}
+    tokens = tiny_classifiers["transformer"][1]
+    for name, (estimator, X, y, fed) in OTHER_CASES.items():
+        if X is None:  # a regressor on the same token ids
+            X, y, fed = tokens, (tokens != 0).sum(axis=1) * 3.0, tokens
+        found[name] = (estimator.fit(X, y), X, fed)
+    return found
+
+
+def run_onnx(path, fed):
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (graph_input,) = session.get_inputs()
+    dtype = np.int32 if graph_input.type == "tensor(int32)" else np.float32
+    return session, lambda rows: session.run(None, {graph_input.name: fed[rows].astype(dtype)})[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["mlp", "simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext", *OTHER_CASES],
+)
+def test_onnx_export_runs_in_onnxruntime_and_matches(cases, name, tmp_path):
+    estimator, X, fed = cases[name]
+    estimator.export(tmp_path / "model.onnx")
+    session, run = run_onnx(tmp_path / "model.onnx", fed)
+    reference, scale = expected(estimator, X)
+    (graph_input,), (graph_output,) = session.get_inputs(), session.get_outputs()
+    assert graph_input.name == estimator.model_.inputs[0].name
+    classifier = hasattr(estimator, "predict_proba")
+    assert graph_output.name == ("probabilities" if classifier else "predictions")
+    everything = slice(None)
+    outputs = run(everything)
+    assert outputs.shape == reference.shape
+    np.testing.assert_array_less(np.abs(outputs - reference) / scale, 1e-5)
+    # Batch invariance: each document alone gives its output in the batch (to 1e-6).
+    alone = np.concatenate([run([row]) for row in range(0, len(fed), 7)])
+    np.testing.assert_allclose(alone / scale, outputs[::7] / scale, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["mlp", "simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext",
+     "cnn-3d-series-two-outputs"],
+)
+def test_tf_saved_model_export_serves_the_same(cases, name, tmp_path):
+    estimator, X, fed = cases[name]
+    estimator.export(tmp_path / "saved_model", format="tf_saved_model")
+    served = keras.layers.TFSMLayer(tmp_path / "saved_model", call_endpoint="serve")
+    dtype = "int32" if fed.dtype.kind in "iu" else "float32"
+    outputs = keras.ops.convert_to_numpy(served(fed.astype(dtype)))
+    reference, scale = expected(estimator, X)
+    np.testing.assert_array_less(np.abs(outputs - reference) / scale, 1e-5)
+
+
+def test_export_checks_its_arguments(cases, tmp_path):
+    with pytest.raises(ValueError, match=r"format must be one of \['onnx', 'tf_saved_model'\]"):
+        cases["mlp"][0].export(tmp_path / "model.pt", format="torch")
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        MLPTextClassifier().export(tmp_path / "model.onnx")
