@@ -20,7 +20,7 @@ LAYERS = [
         "datasets", "datasets._bundled", "datasets._csv",
     },
     # 1: the backend adapter, the parameter declarations
-    {"_backend", "_backend._gradients", "_params", "_encoding"},
+    {"_backend", "_backend._steps", "_backend._gradients", "_params", "_encoding"},
     # 2: what networks are made of, and the file format
     {"_optimizers", "_layers", "_data", "_persistence", "_export"},
     # 3: the epoch loop and the heads

@@ -37,12 +37,16 @@ needs, are in :mod:`._gradients`.
 """
 
 import logging
-import weakref
 
 import keras
 import numpy as np
 
-from .._quiet import quiet_first_call
+from ._steps import (  # noqa: F401  (the package's interface)
+    _PREDICTORS,
+    compile_steps,
+    predict_on_batch,
+    training_steps,
+)
 
 
 class _PerModelTracingFilter(logging.Filter):
@@ -140,160 +144,6 @@ def batch_width(width, max_width):
     return min(1 << (int(width) - 1).bit_length(), max_width)
 
 
-class _KerasSteps:
-    """Train, evaluate and predict through Keras's own ``*_on_batch`` methods.
-
-    Used on backends other than TensorFlow. Each call returns the batch's own
-    metrics; :meth:`logs` averages them over the batches since :meth:`reset`,
-    weighted by batch size.
-    """
-
-    def __init__(self, model):
-        self.model = model
-        self._sums, self._rows = {}, 0
-
-    def reset(self):
-        self._sums, self._rows = {}, 0
-
-    def _accumulate(self, batch, logs):
-        rows = int(batch[0].shape[0])
-        for name, value in logs.items():
-            self._sums[name] = self._sums.get(name, 0.0) + float(value) * rows
-        self._rows += rows
-        return logs
-
-    def train(self, batch):
-        return self._accumulate(
-            batch, self.model.train_on_batch(*batch, return_dict=True)
-        )
-
-    def evaluate(self, batch):
-        return self._accumulate(
-            batch, self.model.test_on_batch(*batch, return_dict=True)
-        )
-
-    def logs(self):
-        return {name: total / max(self._rows, 1) for name, total in self._sums.items()}
-
-
-class _TensorFlowSteps:
-    """``model.train_step`` and ``model.test_step`` as ``tf.function`` steps traced once.
-
-    The input signature leaves the batch axis open (and the time axis of
-    token batches, which are trimmed to their longest row), so one trace
-    serves every batch of a fit; Keras's own functions would trace again for
-    the last, smaller batch and for every new width. The concrete functions
-    are called directly (no signature lookup per step). The metrics accumulate
-    in the model's trackers between :meth:`reset` calls, as in ``model.fit``;
-    each step returns their running values, so the last step's are the
-    epoch's, read once by :meth:`logs`.
-    """
-
-    def __init__(self, model, batch, open_width):
-        import tensorflow as tf
-
-        signature = tuple(
-            _open_spec(part, 2 if index == 0 and open_width else 1)
-            for index, part in enumerate(batch)
-        )
-        self.model, self._last, self._signature = model, {}, signature
-        self._train = _concrete(tf, model.train_step, signature)
-        self._evaluate = None  # traced on first use: many fits never validate
-        self._reset = tf.function(model.reset_metrics, jit_compile=False).get_concrete_function()
-
-    def train(self, batch):
-        self._last = self._train(batch)
-        return self._last
-
-    def evaluate(self, batch):
-        if self._evaluate is None:
-            import tensorflow as tf
-
-            self._evaluate = _concrete(tf, self.model.test_step, self._signature)
-        self._last = self._evaluate(batch)
-        return self._last
-
-    def reset(self):
-        self._reset()
-        self._last = {}
-
-    def logs(self):
-        return {name: float(value) for name, value in self._last.items()}
-
-
-def _concrete(tf, step, signature):
-    function = tf.function(step, input_signature=[signature], jit_compile=False)
-    return quiet_first_call(function.get_concrete_function())
-
-
-def _open_spec(array, open_axes):
-    """A ``tf.TensorSpec`` (or sparse spec) of ``array`` with its first axes open."""
-    import tensorflow as tf
-
-    shape = [None if axis < open_axes else size for axis, size in enumerate(array.shape)]
-    if isinstance(array, tf.SparseTensor):
-        return tf.SparseTensorSpec(shape, array.dtype)
-    return tf.TensorSpec(shape, tf.as_dtype(array.dtype))
-
-
-def training_steps(model, batch, *, open_width=False):
-    """The compiled train and evaluate steps of ``model`` for batches like ``batch``.
-
-    Parameters
-    ----------
-    model : keras.Model
-        A compiled model, prepared with :func:`prepare_training`.
-    batch : tuple
-        One training batch ``(x, y[, sample_weight])``.
-    open_width : bool, default=False
-        Batches differ in their second axis (trimmed token ids).
-
-    Returns
-    -------
-    steps : object
-        With ``train(batch)``, ``evaluate(batch)``, ``reset()`` (forget the
-        metrics) and ``logs()`` (the mean metrics since ``reset``, as floats).
-    """
-    if _on_tensorflow():
-        return _TensorFlowSteps(model, batch, open_width)
-    return _KerasSteps(model)
-
-
-_PREDICTORS = weakref.WeakKeyDictionary()
-
-
-def predict_on_batch(model, x):
-    """``model(x)`` for one batch, with a predict step compiled once per model.
-
-    On TensorFlow the step is a ``tf.function`` whose signature leaves the batch
-    axis (and the width of token batches) open, kept for as long as the model
-    lives; elsewhere Keras's ``predict_on_batch``.
-    """
-    if not _on_tensorflow():
-        compile_steps(model)
-        return model.predict_on_batch(x)
-    predictor = _PREDICTORS.get(model)
-    if predictor is None:
-        import tensorflow as tf
-
-        integer = not _is_sparse(x) and np.asarray(x).dtype.kind in "iu"
-        spec = _open_spec(x, 2 if integer else 1)
-        # A weak reference: the cached function must not keep its model alive.
-        reference = weakref.ref(model)
-
-        def predict(inputs):
-            return reference()(inputs, training=False)
-
-        predictor = tf.function(predict, input_signature=[spec], jit_compile=False)
-        predictor = quiet_first_call(predictor)
-        _PREDICTORS[model] = predictor
-    return predictor(x)
-
-
-def _is_sparse(x):
-    return type(x).__name__ in ("SparseTensor", "BCOO")
-
-
 def _gradients_unchanged(grads_and_vars):
     return grads_and_vars
 
@@ -328,24 +178,6 @@ def prepare_training(model, data_batch):
         # With one replica the sum over replicas is the identity; skipping it
         # avoids the tf.custom_gradient registration that keeps graphs alive.
         optimizer._all_reduce_sum_gradients = _gradients_unchanged
-
-
-def compile_steps(model):
-    """Have Keras compile the train and predict steps where the backend needs it.
-
-    sknn_text compiles its models with ``jit_compile=False``: on TensorFlow that
-    runs them as a ``tf.function`` without XLA, which takes sparse inputs and
-    open-width token batches. On JAX it would run every step op by op (and
-    compile each recurrent layer's scan at every batch), so there the steps are
-    ``jax.jit``-compiled, as Keras does by default. This also covers a model
-    loaded from a file or a pickle, whose compile settings come from the file.
-    Nothing changes on TensorFlow.
-    """
-    if keras.backend.backend() != "jax" or getattr(model, "jit_compile", True):
-        return
-    model.jit_compile = True
-    # Steps made before the change would keep running op by op.
-    model.train_function = model.test_function = model.predict_function = None
 
 
 def fused_adam_update(optimizer, gradient, variable, learning_rate):
