@@ -64,8 +64,10 @@ AUTO_MAX_EPOCHS = 30
 AUTO_RELATIVE_TOL = 0.0
 #: ``epochs="auto"`` holds out a validation split when it gets this many rows...
 AUTO_MIN_VALIDATION = 20
-#: ... and otherwise trains for this many epochs.
-AUTO_SMALL_DATA_EPOCHS = 100
+#: ... and otherwise trains this many epochs, or as many as make
+#: ``AUTO_SMALL_DATA_STEPS`` optimizer steps, whichever is more.
+AUTO_SMALL_DATA_EPOCHS = 50
+AUTO_SMALL_DATA_STEPS = 200
 
 
 def plan_epochs(
@@ -83,7 +85,8 @@ def plan_epochs(
       make ``n_iter_no_change * AUTO_PATIENCE_STEPS`` optimizer steps, at
       least 2; never before ``AUTO_MIN_STEPS`` steps, at most
       ``max(AUTO_MAX_EPOCHS, 2 * min_epochs)`` epochs; restore the best
-      epoch. Without a split, train ``AUTO_SMALL_DATA_EPOCHS`` epochs.
+      epoch. Without a split, train ``AUTO_SMALL_DATA_EPOCHS`` epochs or
+      ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more.
     """
     if epochs != "auto":
         if early_stopping:
@@ -91,7 +94,9 @@ def plan_epochs(
         return Schedule(epochs, patience=epochs + 1, tol=tol)
     n_validation = math.ceil(validation_fraction * n_samples)
     if not early_stopping and n_validation < AUTO_MIN_VALIDATION:
-        return Schedule(AUTO_SMALL_DATA_EPOCHS, patience=AUTO_SMALL_DATA_EPOCHS + 1, tol=tol)
+        steps_per_epoch = math.ceil(n_samples / batch_size)
+        epochs = max(AUTO_SMALL_DATA_EPOCHS, math.ceil(AUTO_SMALL_DATA_STEPS / steps_per_epoch))
+        return Schedule(epochs, patience=epochs + 1, tol=tol)
     steps_per_epoch = math.ceil(max(n_samples - n_validation, 1) / batch_size)
     min_epochs = math.ceil(AUTO_MIN_STEPS / steps_per_epoch)
     patience_steps = n_iter_no_change * AUTO_PATIENCE_STEPS
