@@ -1,0 +1,103 @@
+"""The training budget: epochs="auto" adapts to the data, an int is exact."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+
+from sknn_text import MLPTextClassifier, MLPTextRegressor
+from sknn_text._schedule import (
+    AUTO_MAX_EPOCHS,
+    AUTO_MIN_STEPS,
+    AUTO_PATIENCE_STEPS,
+    AUTO_SMALL_DATA_EPOCHS,
+    AUTO_SMALL_DATA_STEPS,
+    plan_epochs,
+)
+
+
+def plan(epochs="auto", n_samples=1000, early_stopping=False, batch_size=32):
+    return plan_epochs(
+        epochs,
+        early_stopping=early_stopping,
+        n_samples=n_samples,
+        batch_size=batch_size,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+    )
+
+
+@pytest.mark.parametrize("n_samples", [200, 1_000, 25_000, 100_000])
+def test_auto_scales_patience_minimum_and_cap_with_the_data(n_samples):
+    schedule = plan(n_samples=n_samples)
+    steps = math.ceil((n_samples - math.ceil(0.1 * n_samples)) / 32)
+    assert schedule.validated and schedule.restore_best
+    assert schedule.min_epochs == math.ceil(AUTO_MIN_STEPS / steps)
+    assert schedule.patience == max(2, math.ceil(10 * AUTO_PATIENCE_STEPS / steps))
+    assert schedule.max_epochs == max(AUTO_MAX_EPOCHS, 2 * schedule.min_epochs)
+    # enough updates for a small set, a short wait for a large one
+    assert schedule.min_epochs * steps >= AUTO_MIN_STEPS
+    assert (schedule.patience <= 2) == (n_samples >= 25_000)
+
+
+def test_auto_without_enough_rows_for_validation_trains_a_fixed_budget():
+    schedule = plan(n_samples=150)  # 15 validation rows: too few
+    assert not schedule.validated
+    assert schedule.max_epochs == max(AUTO_SMALL_DATA_EPOCHS, math.ceil(AUTO_SMALL_DATA_STEPS / 5))
+    assert schedule.patience > schedule.max_epochs  # never stops early
+    assert plan(n_samples=150, early_stopping=True).validated  # unless asked to
+
+
+def test_an_int_is_exact_unless_early_stopping_caps_it():
+    exact = plan(epochs=7)
+    assert (exact.max_epochs, exact.validated) == (7, False) and exact.patience > 7
+    capped = plan(epochs=7, early_stopping=True)
+    assert (capped.max_epochs, capped.patience, capped.validated) == (7, 10, True)
+
+
+@pytest.fixture(scope="module")
+def easy():
+    X, y = make_classification(n_samples=300, n_features=8, class_sep=2.5, random_state=0)
+    return X, y
+
+
+def test_int_epochs_trains_exactly_that_many(easy):
+    X, y = easy  # separable: a plateau rule would stop early
+    clf = MLPTextClassifier((8,), epochs=40, random_state=0).fit(X, y)
+    assert clf.n_iter_ == 40 and "val_loss" not in clf.history_
+
+
+def test_auto_stops_on_the_validation_loss_and_keeps_the_best_epoch(easy):
+    X, y = easy
+    clf = MLPTextClassifier((8,), random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    losses = clf.history_["val_loss"]
+    assert len(losses) == clf.n_iter_ >= math.ceil(AUTO_MIN_STEPS / 9)
+    best = int(np.argmin(losses))
+    # the model predicts like the best epoch: its validation loss is the minimum
+    assert best < clf.n_iter_ and clf.score(X, y) > 0.9
+
+
+def test_a_fit_that_reaches_its_cap_still_improving_warns(easy):
+    X, y = easy
+    clf = MLPTextClassifier((8,), epochs=3, early_stopping=True, random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"cap of 3 epochs .* raise epochs \(now 3\)"):
+        clf.fit(X, y)
+
+
+def test_auto_trains_a_small_regression_properly():
+    # A 200-row, one-signal regression: the old fixed budgets left R^2 near 0.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 30))
+    y = 3 * X[:, 0] - 2 * X[:, 1] + rng.normal(scale=0.5, size=200)
+    model = MLPTextRegressor(random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X[:150], y[:150])
+    assert model.score(X[150:], y[150:]) > 0.8
