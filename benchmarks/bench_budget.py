@@ -35,7 +35,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED, markdown_table, save_json
 
-DATASETS = ["rt_polarity", "sms_spam", "subjectivity_v1", "trec_qc", "bbc_news", "20newsgroups_bydate"]
+DATASETS = [
+    "rt_polarity",
+    "sms_spam",
+    "subjectivity_v1",
+    "trec_qc",
+    "bbc_news",
+    "20newsgroups_bydate",
+]
 SMALL = [("rt_polarity", "label"), ("sms_spam", "label"), ("pang_lee_scale_v1", "target")]
 PARTS = ("datasets", "small", "compare")
 
@@ -85,8 +92,11 @@ def run_datasets(quick):
             row[f"{model_name}_s"] = time.perf_counter() - start
             row[model_name] = float(np.mean(model.predict(X_test) == y_test))
             row[f"{model_name}_epochs"] = getattr(model[-1], "n_iter_", None)
-            print(f"{name} {model_name}: {row[model_name]:.4f} ({row[f'{model_name}_s']:.0f} s)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{name} {model_name}: {row[model_name]:.4f} ({row[f'{model_name}_s']:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
         neural = [key for key in default_models() if key != "lr"]
         row["best_neural"] = max(neural, key=lambda key: row[key])
         row["best_minus_lr"] = row[row["best_neural"]] - row["lr"]
@@ -105,7 +115,9 @@ def run_small(quick):
         task = "regression" if target == "target" else "classification"
         y = values.astype(float) if task == "regression" else values
         keep, _ = train_test_split(
-            np.arange(len(texts)), train_size=200, random_state=0,
+            np.arange(len(texts)),
+            train_size=200,
+            random_state=0,
             stratify=y if task == "classification" else None,
         )
         X = [texts[i] for i in keep]
@@ -124,8 +136,11 @@ def run_small(quick):
             row[f"{line['model']}_minus_lr"] = line[f"{metric}_mean"] - reference
         row["seconds"] = time.perf_counter() - start
         row["worst_minus_lr"] = min(row[f"{key}_minus_lr"] for key in models if key != "lr")
-        print(f"{row['dataset']}: worst family - LR = {row['worst_minus_lr']:+.4f}",
-              file=sys.stderr, flush=True)
+        print(
+            f"{row['dataset']}: worst family - LR = {row['worst_minus_lr']:+.4f}",
+            file=sys.stderr,
+            flush=True,
+        )
         rows.append(row)
     return rows
 
@@ -152,16 +167,30 @@ def main():
     if "datasets" in parts:
         rows = run_datasets(args.quick)
         payload["datasets"] = rows
-        columns = ["dataset", "n_train", "lr", "mlp", "lstm", "gru", "cnn", "transformer",
-                   "fasttext", "best_neural", "best_minus_lr"]
+        columns = [
+            "dataset",
+            "n_train",
+            "lr",
+            "mlp",
+            "lstm",
+            "gru",
+            "cnn",
+            "transformer",
+            "fasttext",
+            "best_neural",
+            "best_minus_lr",
+        ]
         print("Test accuracy per family (default_models, epochs='auto'):\n")
         print(markdown_table(rows, columns))
-        times = [{"dataset": r["dataset"], **{k: r[k] for k in r if k.endswith("_s")}} for r in rows]
+        times = [
+            {"dataset": r["dataset"], **{k: r[k] for k in r if k.endswith("_s")}} for r in rows
+        ]
         print("\nFit seconds:\n")
         print(markdown_table(times, ["dataset", *[k for k in times[0] if k.endswith("_s")]]))
         print("\nEpochs run:\n")
-        epochs = [{"dataset": r["dataset"], **{k: r[k] for k in r if k.endswith("_epochs")}}
-                  for r in rows]
+        epochs = [
+            {"dataset": r["dataset"], **{k: r[k] for k in r if k.endswith("_epochs")}} for r in rows
+        ]
         print(markdown_table(epochs, ["dataset", *[k for k in epochs[0] if k != "dataset"]]))
         wins = sum(row["best_minus_lr"] >= 0 for row in rows)
         print(f"\nbest neural family >= LR on {wins} of {len(rows)} data sets")
@@ -170,11 +199,13 @@ def main():
         payload["small"] = rows
         keys = ["dataset", "metric", "lr", *[k for k in rows[0] if k.endswith("_minus_lr")]]
         print("\n200-row samples, 5-fold CV, family minus baseline:\n")
-        print(markdown_table(rows, keys + ["seconds"]))
+        print(markdown_table(rows, [*keys, "seconds"]))
     if "compare" in parts:
         payload["compare"] = run_compare(args.quick)
-        print(f"\nsknn-text compare (defaults): {payload['compare']['seconds']:.0f} s, "
-              f"exit {payload['compare']['status']}")
+        print(
+            f"\nsknn-text compare (defaults): {payload['compare']['seconds']:.0f} s, "
+            f"exit {payload['compare']['status']}"
+        )
     payload["load_after"] = os.getloadavg()[0]
     print(f"\nwrote {save_json('budget', payload)}")
 
