@@ -384,6 +384,15 @@ def test_load_is_public_api():
 RELEASE_0_1_0 = Path(__file__).parent / "data" / "release_0_1_0"
 
 
+def assert_same_predictions(actual, expected):
+    """Bit-identical on TensorFlow, which made the files; other backends
+    compute the same network with their own kernels (float32 rounding)."""
+    if keras.backend.backend() == "tensorflow":
+        np.testing.assert_array_equal(actual, expected)
+    else:
+        np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize(
     "name", sorted(p.stem for p in RELEASE_0_1_0.glob("*.sknn") if "tokenizer" not in p.stem)
 )
@@ -392,7 +401,7 @@ def test_files_saved_by_release_0_1_0_load_and_predict_the_same(name):
     X = np.load(RELEASE_0_1_0 / f"{name}.X.npy")
     expected = np.load(RELEASE_0_1_0 / f"{name}.expected.npy")
     predict = getattr(estimator, "predict_proba", estimator.predict)
-    np.testing.assert_array_equal(predict(X), expected)
+    assert_same_predictions(predict(X), expected)
 
 
 def test_tokenizer_and_pickles_of_release_0_1_0_load():
@@ -403,4 +412,4 @@ def test_tokenizer_and_pickles_of_release_0_1_0_load():
         X = np.load(RELEASE_0_1_0 / f"{name}.X.npy")
         expected = np.load(RELEASE_0_1_0 / f"{name}.expected.npy")
         predict = getattr(estimator, "predict_proba", estimator.predict)
-        np.testing.assert_array_equal(predict(X), expected)
+        assert_same_predictions(predict(X), expected)
