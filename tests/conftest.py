@@ -2,8 +2,41 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import keras
 import numpy as np
 import pytest
+
+POSITIVE = ["great", "wonderful", "moving", "brilliant", "funny", "superb"]
+NEGATIVE = ["dull", "boring", "awful", "tedious", "flat", "clumsy"]
+FILLER = ["the", "film", "plot", "was", "a", "story", "acting", "really", "and"]
+
+
+def make_reviews(n, seed=0, *, max_cues=1):
+    """``n`` short synthetic reviews: filler words and 1 to ``max_cues`` sentiment
+    cues. Returns texts, labels (``"pos"``/``"neg"``) and scores (10 or 1)."""
+    rng = np.random.RandomState(seed)
+    texts, labels = [], []
+    for _ in range(n):
+        label = rng.randint(2)
+        words = list(rng.choice(FILLER, size=rng.randint(3, 9)))
+        cue = POSITIVE if label else NEGATIVE
+        for _ in range(rng.randint(1, max_cues + 1)):
+            words.insert(rng.randint(len(words) + 1), rng.choice(cue))
+        texts.append(" ".join(words))
+        labels.append(label)
+    labels = np.array(labels)
+    return texts, np.where(labels == 1, "pos", "neg"), 1.0 + 9.0 * labels
+
+
+class KeepWeights(keras.callbacks.Callback):
+    """A callback that keeps the weights at the end of every epoch."""
+
+    def __init__(self):
+        super().__init__()
+        self.per_epoch = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.per_epoch.append(self.model.get_weights())
 
 
 def right_padded_tokens(n_rows, width, *, low=2, high=30, min_length=3, seed=0):

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import KeepWeights
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import make_blobs, make_classification, make_regression
 from sklearn.exceptions import NotFittedError
@@ -245,14 +246,6 @@ def test_fit_does_not_touch_global_random_state(blobs):
 
 def test_early_stopping_restores_best_weights(blobs):
     X, y = blobs
-
-    class KeepWeights(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.per_epoch = []
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.per_epoch.append(self.model.get_weights())
 
     keeper = KeepWeights()
     clf = MLPTextClassifier(

@@ -9,6 +9,7 @@ truncated fit. ``tests/test_sigint.py`` sends real SIGINTs.
 import keras
 import numpy as np
 import pytest
+from conftest import KeepWeights
 from sklearn.exceptions import NotFittedError
 
 from sknn_text import LSTMTextClassifier, MLPTextClassifier, MLPTextRegressor
@@ -37,17 +38,6 @@ class Interrupt(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if self.batch is None and epoch == self.epoch:
             raise KeyboardInterrupt
-
-
-class KeepWeights(keras.callbacks.Callback):
-    """The weights at the end of every epoch."""
-
-    def __init__(self):
-        super().__init__()
-        self.per_epoch = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.per_epoch.append(self.model.get_weights())
 
 
 def assert_weights_equal(model, weights):

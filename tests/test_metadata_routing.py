@@ -8,6 +8,7 @@ to ``cross_validate`` reaches our ``fit`` exactly when the estimator asked for i
 import numpy as np
 import pytest
 import sklearn
+from conftest import make_reviews
 from sklearn.base import clone
 from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -18,27 +19,10 @@ from sklearn.pipeline import make_pipeline
 from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer
 from sknn_text._base import BaseTextNetwork
 
-POSITIVE = ["great", "wonderful", "moving", "brilliant", "funny", "superb"]
-NEGATIVE = ["dull", "boring", "awful", "tedious", "flat", "clumsy"]
-FILLER = ["the", "film", "plot", "was", "a", "story", "acting", "really", "and"]
-
-
-def make_reviews(n, seed=0):
-    rng = np.random.RandomState(seed)
-    texts, labels = [], []
-    for _ in range(n):
-        label = rng.randint(2)
-        words = list(rng.choice(FILLER, size=rng.randint(3, 9)))
-        cue = rng.choice(POSITIVE if label else NEGATIVE)
-        words.insert(rng.randint(len(words) + 1), cue)
-        texts.append(" ".join(words))
-        labels.append("pos" if label else "neg")
-    return texts, np.array(labels)
-
 
 @pytest.fixture(scope="module")
 def reviews():
-    return make_reviews(120)
+    return make_reviews(120)[:2]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import make_reviews
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
@@ -12,29 +13,10 @@ from sklearn.pipeline import make_pipeline
 
 from sknn_text import GRURegressor, LSTMTextClassifier, MLPTextClassifier, TextTokenizer
 
-POSITIVE = ["great", "wonderful", "moving", "brilliant", "funny", "superb"]
-NEGATIVE = ["dull", "boring", "awful", "tedious", "flat", "clumsy"]
-FILLER = ["the", "film", "plot", "was", "a", "story", "acting", "really", "and"]
-
-
-def make_reviews(n, seed=0):
-    rng = np.random.RandomState(seed)
-    texts, labels, scores = [], [], []
-    for _ in range(n):
-        label = rng.randint(2)
-        words = list(rng.choice(FILLER, size=rng.randint(3, 9)))
-        cue = POSITIVE if label else NEGATIVE
-        for _ in range(rng.randint(1, 3)):
-            words.insert(rng.randint(len(words) + 1), rng.choice(cue))
-        texts.append(" ".join(words))
-        labels.append("pos" if label else "neg")
-        scores.append(1.0 + 9.0 * label)
-    return texts, np.array(labels), np.array(scores)
-
 
 @pytest.fixture(scope="module")
 def reviews():
-    return make_reviews(300)
+    return make_reviews(300, max_cues=2)
 
 
 def test_tfidf_mlp_pipeline(reviews):
