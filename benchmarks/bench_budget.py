@@ -207,7 +207,8 @@ def main():
             f"exit {payload['compare']['status']}"
         )
     payload["load_after"] = os.getloadavg()[0]
-    print(f"\nwrote {save_json('budget', payload)}")
+    name = "budget" if set(parts) == set(PARTS) else "budget-" + "-".join(parts)
+    print(f"\nwrote {save_json(name, payload)}")
 
 
 if __name__ == "__main__":
