@@ -7,8 +7,8 @@ early stopping on a validation split carved from the training reviews) and score
 25k test reviews: no search happens here, and the test reviews choose nothing. The goal
 is to beat the TF-IDF + LR score (0.907) and NBSVM's 0.912 (Wang & Manning 2012).
 Prints a markdown table (family, configuration, test accuracy, difference vs LR, fit
-seconds, of which TF-IDF/tokenizer seconds, epochs run, seconds per epoch) and writes benchmarks/results/accuracy.json. Families run one
-after the other in this process.
+seconds, of which TF-IDF/tokenizer seconds, epochs run, seconds per epoch) and writes
+benchmarks/results/accuracy.json. Families run one after the other in this process.
 
     python benchmarks/bench_accuracy.py            # every family, full IMDB: about an hour
     python benchmarks/bench_accuracy.py --families lr,mlp,fasttext
