@@ -56,9 +56,11 @@ class _TensorFlowSteps:
     serves every batch of a fit; Keras's own functions would trace again for
     the last, smaller batch and for every new width. The concrete functions
     are called directly (no signature lookup per step). The metrics accumulate
-    in the model's trackers between :meth:`reset` calls, as in ``model.fit``;
-    each step returns their running values, so the last step's are the
-    epoch's, read once by :meth:`logs`.
+    in the model's trackers between resets, as in ``model.fit``; each step
+    returns their running values, so the last step's are the epoch's, read
+    once by :meth:`logs`. :meth:`reset` only marks the trackers: the next step
+    empties them before its batch, inside the same compiled call (an epoch of
+    one batch, common on small data, costs one call instead of two).
     """
 
     def __init__(self, model, batch, open_width):
@@ -69,32 +71,57 @@ class _TensorFlowSteps:
             for index, part in enumerate(batch)
         )
         self.model, self._last, self._signature = model, {}, signature
-        self._train = _concrete(tf, model.train_step, signature)
+        self._flags = {True: tf.constant(True), False: tf.constant(False)}
+        self._train = _concrete(tf, _resetting(model, model.train_step), signature)
         self._evaluate = None  # traced on first use: many fits never validate
-        self._reset = tf.function(model.reset_metrics, jit_compile=False).get_concrete_function()
+        self._pending_reset = True
+
+    def _call(self, step, batch):
+        self._last = step(batch, self._flags[self._pending_reset])
+        self._pending_reset = False
+        return self._last
 
     def train(self, batch):
-        self._last = self._train(batch)
-        return self._last
+        return self._call(self._train, batch)
 
     def evaluate(self, batch):
         if self._evaluate is None:
             import tensorflow as tf
 
-            self._evaluate = _concrete(tf, self.model.test_step, self._signature)
-        self._last = self._evaluate(batch)
-        return self._last
+            step = _resetting(self.model, self.model.test_step)
+            self._evaluate = _concrete(tf, step, self._signature)
+        return self._call(self._evaluate, batch)
 
     def reset(self):
-        self._reset()
+        self._pending_reset = True
         self._last = {}
 
     def logs(self):
         return {name: float(value) for name, value in self._last.items()}
 
 
+def _resetting(model, step):
+    """``step(batch)`` that first empties the metric trackers when ``reset``."""
+
+    def run(batch, reset):
+        import tensorflow as tf
+
+        tf.cond(reset, lambda: _reset_metrics(model), lambda: tf.constant(False))
+        return step(batch)
+
+    return run
+
+
+def _reset_metrics(model):
+    import tensorflow as tf
+
+    model.reset_metrics()
+    return tf.constant(True)
+
+
 def _concrete(tf, step, signature):
-    function = tf.function(step, input_signature=[signature], jit_compile=False)
+    specs = [signature, tf.TensorSpec((), tf.bool)]
+    function = tf.function(step, input_signature=specs, jit_compile=False)
     return quiet_first_call(function.get_concrete_function())
 
 
