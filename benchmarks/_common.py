@@ -96,7 +96,9 @@ def markdown_table(rows, columns):
 
 
 def save_json(name, payload):
+    """Write ``payload`` to results/<name>.json, or results/<name>.quick.json for a
+    smoke run (``payload["quick"]``), which never replaces a real run's numbers."""
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
+    path = RESULTS / f"{name}{'.quick' if payload.get('quick') else ''}.json"
     path.write_text(json.dumps(payload, indent=2, default=float))
     return path

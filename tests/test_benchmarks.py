@@ -16,14 +16,14 @@ IMDB = DATASETS / "imdb" / "data.csv.gz"
 @pytest.mark.parametrize(
     "script, result, key, extra",
     [
-        ("bench_tfidf_mlp.py", "tfidf_mlp.json", "ratios", []),
-        ("bench_sequences.py", "sequences.json", "padded_token_ratio", []),
-        ("bench_tokenizer.py", "tokenizer.json", "rows", []),
-        ("bench_overhead.py", "overhead.json", "rows", []),
+        ("bench_tfidf_mlp.py", "tfidf_mlp.quick.json", "ratios", []),
+        ("bench_sequences.py", "sequences.quick.json", "padded_token_ratio", []),
+        ("bench_tokenizer.py", "tokenizer.quick.json", "rows", []),
+        ("bench_overhead.py", "overhead.quick.json", "rows", []),
         # Three families keep the smoke run short; each family's estimator is
         # tested on its own elsewhere.
-        ("bench_accuracy.py", "accuracy.json", "rows", ["--families", "lr,cnn,fasttext"]),
-        ("bench_saving.py", "saving.json", "rows", []),
+        ("bench_accuracy.py", "accuracy.quick.json", "rows", ["--families", "lr,cnn,fasttext"]),
+        ("bench_saving.py", "saving.quick.json", "rows", []),
     ],
 )
 def test_benchmark_quick_mode(script, result, key, extra):
@@ -50,7 +50,7 @@ def test_explanation_benchmark_quick_mode():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "|---" in done.stdout and "LIME" in done.stdout
-    payload = json.loads((ROOT / "benchmarks" / "results" / "explanations.json").read_text())
+    payload = json.loads((ROOT / "benchmarks" / "results" / "explanations.quick.json").read_text())
     assert payload["quick"] is True and len(payload["summaries"]) == 4
     for rows in payload["tables"].values():
         methods = {row["method"] for row in rows}
