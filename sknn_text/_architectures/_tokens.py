@@ -1,0 +1,302 @@
+"""What a tagger reads: sentences of tokens, with their own vocabulary.
+
+``X`` is a list of sentences, as scikit-learn-crfsuite takes it. A token is a
+string (the word), a tuple ``(word, column, ...)`` or a dict with a ``"word"``
+key and further keys: the further columns (the part of speech of CoNLL-2000,
+say) are categorical features of the token. ``fit`` builds one vocabulary for
+the (lower-cased) words and one per feature: the word's shape (``Xxxx``,
+``dd.d``), its first and last three letters, and each further column. Words
+and values seen fewer than ``min_frequency`` times share the "unknown" id, whose
+embedding is therefore trained, so an unseen word is read by its shape,
+affixes and columns.
+
+The network's input is one integer array ``(n_sentences, n_steps, 1 +
+n_features)``: the word id (0 = padding past the end of a sentence, 1 =
+unknown word) and one id per feature, looked up by :class:`TokenEmbedding`,
+which concatenates the word's and the features' embeddings and masks the
+padding (the recurrent layers then run cuDNN kernels on a GPU).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from numbers import Integral
+from typing import ClassVar
+
+import keras
+import numpy as np
+from keras import layers, ops
+from sklearn.utils._param_validation import Interval
+
+from .._base import BaseTextNetwork
+from .._data import sequence_lengths
+from .._params import parameters
+
+WORD_FEATURES = ("shape", "prefix", "suffix")
+_UNKNOWN_WORD = 1
+_SHAPES = [(re.compile(r"[A-Z]+"), "X"), (re.compile(r"[a-z]+"), "x"), (re.compile(r"\d+"), "d")]
+
+
+def word_shape(word):
+    """Capitals, lower-case letters and digits collapsed to ``X``, ``x``, ``d``.
+
+    >>> word_shape("McDonald's"), word_shape("1,000.5"), word_shape("U.S.")
+    ("XxXx'x", 'd,d.d', 'X.X.')
+    """
+    for pattern, symbol in _SHAPES:
+        word = pattern.sub(symbol, word)
+    return word[:8]
+
+
+_DERIVED = {
+    "shape": word_shape,
+    "prefix": lambda word: word[:3].lower(),
+    "suffix": lambda word: word[-3:].lower(),
+}
+
+
+@keras.saving.register_keras_serializable(package="sknn_text")
+class TokenEmbedding(layers.Layer):
+    """Embeddings of the word id and of each feature id of every token, side by side.
+
+    Input ``(batch, steps, 1 + n_features)`` integer ids; all features share one
+    table (their ids do not overlap). Word id 0 is padding: it is masked.
+    """
+
+    def __init__(self, n_words, word_dim, n_feature_ids, n_features, feature_dim, seed=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.n_words, self.word_dim = int(n_words), int(word_dim)
+        self.n_feature_ids, self.n_features = int(n_feature_ids), int(n_features)
+        self.feature_dim, self.seed = int(feature_dim), seed
+
+    def build(self, input_shape):
+        def init(offset):
+            seed = None if self.seed is None else self.seed + offset
+            return keras.initializers.RandomUniform(-0.05, 0.05, seed=seed)
+
+        self.words = self.add_weight(
+            shape=(self.n_words, self.word_dim), initializer=init(0), name="words"
+        )
+        if self.n_features:
+            self.features = self.add_weight(
+                shape=(self.n_feature_ids, self.feature_dim), initializer=init(1),
+                name="features",
+            )
+
+    def call(self, inputs):
+        vectors = ops.take(self.words, inputs[..., 0], axis=0)
+        if not self.n_features:
+            return vectors
+        features = ops.take(self.features, inputs[..., 1:], axis=0)
+        shape = ops.shape(inputs)
+        features = ops.reshape(
+            features, (shape[0], shape[1], self.n_features * self.feature_dim)
+        )
+        return ops.concatenate([vectors, features], axis=-1)
+
+    def compute_mask(self, inputs, mask=None):
+        return ops.not_equal(inputs[..., 0], 0)
+
+    def compute_output_shape(self, input_shape):
+        width = self.word_dim + self.n_features * self.feature_dim
+        return (*input_shape[:2], width)
+
+    def get_config(self):
+        names = ("n_words", "word_dim", "n_feature_ids", "n_features", "feature_dim", "seed")
+        return {**super().get_config(), **{name: getattr(self, name) for name in names}}
+
+
+def _vocabulary(counts, min_frequency, first_id):
+    kept = sorted(value for value, count in counts.items() if count >= min_frequency)
+    return {value: first_id + index for index, value in enumerate(kept)}
+
+
+@parameters
+class TokenInput(BaseTextNetwork):
+    """Networks over sentences of tokens (the taggers); subclasses encode them."""
+
+    embedding_dim: int = 64
+    feature_dim: int = 16
+    word_features: tuple = WORD_FEATURES
+    lowercase: bool = True
+    min_frequency: int = 2
+
+    _parameter_constraints: ClassVar[dict] = {
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "feature_dim": [Interval(Integral, 1, None, closed="left")],
+        "word_features": ["array-like"],
+        "lowercase": ["boolean"],
+        "min_frequency": [Interval(Integral, 1, None, closed="left")],
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "embedding_dim": ("int", "Width of the learned word embeddings."),
+        "feature_dim": (
+            "int",
+            """Width of the embedding of each token feature (``word_features``
+            and the further columns of tuple or dict tokens).""",
+        ),
+        "word_features": (
+            'tuple of {"shape", "prefix", "suffix"}',
+            """Features computed from each word: its shape (``Xxxx``, ``d.d``),
+            its first three and its last three letters (lower-cased). They let
+            the network read unseen words.""",
+        ),
+        "lowercase": ("bool", "Look words up in lower case."),
+        "min_frequency": (
+            "int",
+            """Words and feature values seen fewer times in ``fit`` share the
+            "unknown" id (whose embedding is learned from them).""",
+        ),
+    }
+    _attribute_docs = """\
+    vocabulary_ : dict of str to int
+        Word -> id of its embedding (1 is the unknown word)."""
+    _fitted_attributes = (
+        "vocabulary_", "_feature_vocabularies", "_token_kind", "_longest_sentence",
+    )
+
+    # ------------------------------------------------------------------ X
+    def _sentences(self, X, *, reset):
+        """``X`` as lists of ``(word, columns)``, checked sentence by sentence."""
+        if isinstance(X, (str, bytes)) or not hasattr(X, "__len__") or hasattr(X, "shape"):
+            raise ValueError(
+                f"{type(self).__name__} expects X as a list of sentences, each a list "
+                f"of tokens; got {type(X).__name__}."
+            )
+        if len(X) == 0:
+            raise ValueError("X holds no sentence.")
+        parsed, kinds = [], set()
+        for index, sentence in enumerate(X):
+            if isinstance(sentence, (str, bytes)) or not hasattr(sentence, "__len__"):
+                raise ValueError(
+                    f"Sentence {index} of X is a {type(sentence).__name__}; each "
+                    "sentence must be a list of tokens (put a single sentence in a "
+                    "list: [tokens])."
+                )
+            if len(sentence) == 0:
+                raise ValueError(f"Sentence {index} of X is empty.")
+            tokens = [_parse_token(token, index) for token in sentence]
+            kinds.update(kind for kind, _, _ in tokens)
+            parsed.append([(word, columns) for _, word, columns in tokens])
+        if len(kinds) > 1:
+            raise ValueError(
+                f"X mixes tokens of kinds {sorted(map(str, kinds))}; give every token "
+                "in the same form (str, tuple of the same length, or dict of the same keys)."
+            )
+        (kind,) = kinds
+        if reset:
+            self._token_kind = kind
+        elif kind != self._token_kind:
+            raise ValueError(
+                f"X's tokens are {kind}, but {type(self).__name__} was fitted on "
+                f"{self._token_kind} tokens."
+            )
+        return parsed
+
+    def _features(self, word):
+        return [_DERIVED[name](word) for name in self.word_features]
+
+    def _validate_X(self, X, *, reset):
+        sentences = self._sentences(X, reset=reset)
+        if reset:
+            self._check_word_features()
+            self._fit_vocabularies(sentences)
+        lower = self.lowercase
+        vocabularies = self._feature_vocabularies
+        offsets = np.cumsum([0, *(len(v) + 1 for v in vocabularies)])[:-1]
+        width = max(len(sentence) for sentence in sentences)
+        ids = np.zeros((len(sentences), width, 1 + len(vocabularies)), dtype=np.int32)
+        for row, sentence in enumerate(sentences):
+            rows = []
+            for word, columns in sentence:
+                values = [*self._features(word), *columns]
+                word_id = self.vocabulary_.get(word.lower() if lower else word, _UNKNOWN_WORD)
+                rows.append([
+                    word_id,
+                    *(offset + vocabulary.get(value, 0) for offset, vocabulary, value
+                      in zip(offsets, vocabularies, values, strict=True)),
+                ])
+            ids[row, : len(rows)] = rows
+        return ids
+
+    def _check_word_features(self):
+        unknown = [name for name in self.word_features if name not in _DERIVED]
+        if unknown or len(set(self.word_features)) != len(self.word_features):
+            raise ValueError(
+                f"word_features must be distinct names among {list(WORD_FEATURES)}, got "
+                f"{self.word_features!r}."
+            )
+
+    def _fit_vocabularies(self, sentences):
+        words = Counter()
+        n_columns = len(self._features("")) + len(sentences[0][0][1])
+        values = [Counter() for _ in range(n_columns)]
+        for sentence in sentences:
+            for word, columns in sentence:
+                words[word.lower() if self.lowercase else word] += 1
+                for counter, value in zip(values, [*self._features(word), *columns], strict=False):
+                    counter[value] += 1
+        self.vocabulary_ = _vocabulary(words, self.min_frequency, _UNKNOWN_WORD + 1)
+        # Feature value ids count from 1 within each feature; 0 is unknown.
+        self._feature_vocabularies = [_vocabulary(c, self.min_frequency, 1) for c in values]
+        self._longest_sentence = max(len(sentence) for sentence in sentences)
+
+    def _sequence_lengths(self, X):
+        return sequence_lengths(X[:, :, 0])
+
+    def _embedded_input(self, seeds):
+        n_features = len(self._feature_vocabularies)
+        inputs = keras.Input(shape=(None, 1 + n_features), dtype="int32", name="tokens")
+        x = TokenEmbedding(
+            len(self.vocabulary_) + _UNKNOWN_WORD + 1,
+            self.embedding_dim,
+            sum(len(v) + 1 for v in self._feature_vocabularies),
+            n_features,
+            self.feature_dim,
+            seed=seeds(),
+            name="token_embedding",
+        )(inputs)
+        return inputs, x
+
+    def _longest_input(self):
+        """Longest sentence the network reads at once (None: any length)."""
+        return None
+
+    def _size_hint(self):
+        return (
+            f"the vocabulary has {len(self.vocabulary_)} words (min_frequency="
+            f"{self.min_frequency}) times embedding_dim={self.embedding_dim} weights"
+        )
+
+
+def _parse_token(token, sentence):
+    """``(kind, word, columns)`` of one token of sentence ``sentence``."""
+    if isinstance(token, str):
+        return "str", token, ()
+    if isinstance(token, dict):
+        if "word" not in token:
+            raise ValueError(
+                f"A token of sentence {sentence} is a dict without a 'word' key: "
+                f"{token!r}."
+            )
+        keys = tuple(sorted(key for key in token if key != "word"))
+        return f"dict with keys {keys}", str(token["word"]), tuple(str(token[k]) for k in keys)
+    if isinstance(token, (tuple, list)) and token and isinstance(token[0], str):
+        return f"tuples of {len(token)}", token[0], tuple(str(value) for value in token[1:])
+    raise ValueError(
+        f"Sentence {sentence} of X holds the token {token!r}; a token must be a str, "
+        "a tuple (word, column, ...) or a dict with a 'word' key."
+    )
+
+
+@keras.saving.register_keras_serializable(package="sknn_text")
+class TokenPaddingMask(layers.Layer):
+    """Which positions of a token-feature input are real (word id not 0)."""
+
+    def call(self, inputs):
+        return ops.not_equal(inputs[..., 0], 0)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:2])
