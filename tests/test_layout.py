@@ -42,7 +42,7 @@ LAYERS = [
         "cli",
         "cli._compare", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
-        "compare._stats",
+        "compare._stats", "compare._tagging",
         "inspection", "inspection._attribution", "inspection._display",
         "inspection._eraser", "inspection._explain", "inspection._integrated",
         "inspection._spans", "inspection._targets",

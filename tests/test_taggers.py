@@ -272,3 +272,22 @@ def test_sklearn_api_checks_that_need_no_2d_data(cls, check):
     tags (``two_d_array=False``) make ``parametrize_with_checks`` skip the
     others. These need no data."""
     getattr(estimator_checks, check)(cls.__name__, cls())
+
+
+def test_compare_task_tagging_against_the_crf(tmp_path, capsys):
+    from sknn_text.cli import main
+
+    pos = {"B-NP": "DT", "I-NP": "NN", "B-VP": "VBD"}
+    path = tmp_path / "train.txt"
+    path.write_text("".join(
+        "".join(f"{w} {pos[t]} {t}\n" for w, t in zip(words, tags, strict=True)) + "\n"
+        for words, tags in zip(X_TRAIN[:40], Y_TRAIN[:40], strict=True)
+    ))
+    argv = ["compare", "--task", "tagging", "--conll", str(path), "--cv", "2", "--epochs",
+            "1", "--models", "cnn", "-q", "--output", str(tmp_path / "out.md")]
+    assert main(argv) == 0
+    table = capsys.readouterr().out
+    assert "| crf |" in table or "sklearn-crfsuite" in table
+    assert "| cnn |" in table and "NP" in table
+    assert (tmp_path / "out.md").read_text().startswith("| model | chunk F1")
+    assert main(["compare", "--task", "tagging"]) == 2  # no --conll
