@@ -8,7 +8,7 @@ regularization. Our tagger reads each token as ``(word, POS)``: the word, its
 shape and affixes, the POS column. Prints chunk F1, training time (and per
 epoch/iteration), prediction tokens/second. Writes results/tagging.json.
 
-    python benchmarks/bench_tagging.py [--quick] [--epochs 10] [--models bilstm_crf,...]
+    python benchmarks/bench_tagging.py [--quick] [--epochs auto] [--models bilstm_crf,...]
 """
 
 import argparse
@@ -124,12 +124,15 @@ def run_ours(name, X_train, y_train, X_test, y_test, epochs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 training sentences")
-    parser.add_argument("--epochs", type=int, default=10, help="epochs of our taggers")
+    parser.add_argument(
+        "--epochs", default="auto", help='epochs of our taggers: an int or "auto" (default)'
+    )
     parser.add_argument("--models", default="bilstm_crf", help=f"of {sorted(OURS)}")
     parser.add_argument("--repeats", type=int, default=1, help="(unused: one run)")
     args = parser.parse_args()
     X_train, y_train, X_test, y_test = load(args.quick)
-    epochs = 2 if args.quick else args.epochs
+    epochs = args.epochs if args.epochs == "auto" else int(args.epochs)
+    epochs = 2 if args.quick else epochs
     rows = [run_crf(X_train, y_train, X_test, y_test, 10 if args.quick else CRF_ITERATIONS)]
     for name in args.models.split(","):
         rows.append(run_ours(name, X_train, y_train, X_test, y_test, epochs))

@@ -291,10 +291,10 @@ GRURegressor = GRUTextRegressor
 class RecurrentTaggerNetwork(TokenInput):
     """The recurrent architecture over sentences of tokens, one vector per token."""
 
-    units: int | tuple[int, ...] = 64
+    units: int | tuple[int, ...] = 100
     bidirectional: bool = True
     recurrent_dropout: float = 0.0
-    dropout: float = 0.25
+    dropout: float = 0.5
     learning_rate: float = 0.003
 
     _cell = "lstm"
