@@ -9,6 +9,7 @@ shape and affixes, the POS column. Prints chunk F1, training time (and per
 epoch/iteration), prediction tokens/second. Writes results/tagging.json.
 
     python benchmarks/bench_tagging.py [--quick] [--epochs auto] [--models bilstm_crf,...]
+        [--seeds 0,1] [--no-crf]
 """
 
 import argparse
@@ -100,19 +101,20 @@ OURS = {
 }
 
 
-def run_ours(name, X_train, y_train, X_test, y_test, epochs):
+def run_ours(name, X_train, y_train, X_test, y_test, epochs, random_state=0):
     import sknn_text
     from sknn_text.metrics import chunk_f1_score
 
     cls_name, params = OURS[name]
     tagger = getattr(sknn_text, cls_name)(
-        **params, epochs=epochs, batch_size=32, random_state=0
+        **params, epochs=epochs, batch_size=32, random_state=random_state
     )
     _, fit_s = timed(tagger.fit, X_train, y_train)
     pred, predict_s = timed(tagger.predict, X_test)
     n_tokens = sum(len(s) for s in X_test)
     return {
         "model": f"{cls_name}({', '.join(f'{k}={v}' for k, v in params.items())})",
+        "random_state": random_state,
         "chunk_f1": chunk_f1_score(y_test, pred),
         "fit_s": fit_s,
         "epochs": tagger.n_iter_,
@@ -128,14 +130,21 @@ def main():
         "--epochs", default="auto", help='epochs of our taggers: an int or "auto" (default)'
     )
     parser.add_argument("--models", default="bilstm_crf", help=f"of {sorted(OURS)}")
+    parser.add_argument("--seeds", default="0", help="random_state of our taggers, e.g. 0,1")
+    parser.add_argument("--no-crf", action="store_true", help="skip the CRF")
     parser.add_argument("--repeats", type=int, default=1, help="(unused: one run)")
     args = parser.parse_args()
     X_train, y_train, X_test, y_test = load(args.quick)
     epochs = args.epochs if args.epochs == "auto" else int(args.epochs)
     epochs = 2 if args.quick else epochs
-    rows = [run_crf(X_train, y_train, X_test, y_test, 10 if args.quick else CRF_ITERATIONS)]
+    rows = []
+    if not args.no_crf:
+        rows.append(
+            run_crf(X_train, y_train, X_test, y_test, 10 if args.quick else CRF_ITERATIONS)
+        )
     for name in args.models.split(","):
-        rows.append(run_ours(name, X_train, y_train, X_test, y_test, epochs))
+        for seed in args.seeds.split(","):
+            rows.append(run_ours(name, X_train, y_train, X_test, y_test, epochs, int(seed)))
     print(f"\nCoNLL-2000 chunking: {len(X_train)} training and {len(X_test)} test "
           "sentences, chunk F1 on test\n")
     print(markdown_table(
