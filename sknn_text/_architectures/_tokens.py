@@ -160,6 +160,8 @@ class TokenInput(BaseTextNetwork):
     # ------------------------------------------------------------------ X
     def _sentences(self, X, *, reset):
         """``X`` as lists of ``(word, columns)``, checked sentence by sentence."""
+        if getattr(X, "ndim", None) == 1 and getattr(getattr(X, "dtype", None), "kind", "") == "O":
+            X = list(X)  # a 1-D object array (or Series) of sentences
         if isinstance(X, (str, bytes)) or not hasattr(X, "__len__") or hasattr(X, "shape"):
             raise ValueError(
                 f"{type(self).__name__} expects X as a list of sentences, each a list "

@@ -130,16 +130,15 @@ class TaggerHead:
         piece_lengths = self._sequence_lengths(pieces)
         batches = ArrayBatches(pieces, batch_size=_PREDICT_BATCH_SIZE, lengths=piece_lengths)
         n_tags, crf_weights = len(self.classes_), None
-        scores = [None] * len(pieces)
+        scores, order, done = [None] * len(pieces), batches.row_order(), 0
         for index in range(len(batches)):
             output = ops.convert_to_numpy(predict_on_batch(self.model_, batches[index][0]))
             output = output.astype(np.float64)
             if self.crf:
-                emissions, *weights = unpack(output, n_tags)
-                crf_weights = weights
-                output = emissions
-            for row, values in zip(batches._batches[index], output, strict=False):
+                output, *crf_weights = unpack(output, n_tags)
+            for row, values in zip(order[done : done + len(output)], output, strict=True):
                 scores[row] = values[: piece_lengths[row]]
+            done += len(output)
         joined = [[] for _ in range(len(ids))]
         for owner, values in zip(owners, scores, strict=False):
             joined[owner].append(values)
