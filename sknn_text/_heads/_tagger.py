@@ -34,6 +34,9 @@ from .._params import parameters
 from ._base import OutputSpec
 
 _PREDICT_BATCH_SIZE = 256
+#: Sentences decoded together: Viterbi's loop runs once per token position of a
+#: batch, so large batches (of similar lengths) make few iterations.
+_VITERBI_BATCH_SIZE = 4096
 
 
 @parameters
@@ -266,8 +269,8 @@ def _viterbi(scores, weights):
     transitions, start, end = (np.asarray(w, dtype=np.float32) for w in weights)
     order = np.argsort([len(s) for s in scores], kind="stable")
     paths = [None] * len(scores)
-    for first in range(0, len(order), _PREDICT_BATCH_SIZE):
-        rows = order[first : first + _PREDICT_BATCH_SIZE]
+    for first in range(0, len(order), _VITERBI_BATCH_SIZE):
+        rows = order[first : first + _VITERBI_BATCH_SIZE]
         width = max(len(scores[r]) for r in rows)
         emissions = np.zeros((len(rows), width, transitions.shape[0]), dtype=np.float32)
         mask = np.zeros((len(rows), width), dtype=bool)
