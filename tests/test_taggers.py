@@ -291,3 +291,20 @@ def test_compare_task_tagging_against_the_crf(tmp_path, capsys):
     assert "| cnn |" in table and "NP" in table
     assert (tmp_path / "out.md").read_text().startswith("| model | chunk F1")
     assert main(["compare", "--task", "tagging"]) == 2  # no --conll
+
+
+def test_pretrained_vectors_reach_words_unseen_in_fit():
+    rng = np.random.RandomState(0)
+    table = {word: rng.normal(size=8) for word in [*DETERMINERS, *NOUNS, *VERBS]}
+    table["kitten"] = table["cat"]  # never in the training sentences
+    table["strolled"] = table["ran"]
+    vectors = sknn_text.WordVectors(list(table), np.array(list(table.values())))
+    model = tagger(
+        embeddings=vectors, freeze_embeddings=True, word_features=(), epochs=15, crf=False
+    ).fit(X_TRAIN, Y_TRAIN)
+    assert "kitten" in model.vocabulary_
+    layer = model.model_.get_layer("token_embedding")
+    assert all(weight is not layer.words for weight in layer.trainable_weights)
+    row = model.vocabulary_["kitten"]
+    np.testing.assert_allclose(ops.convert_to_numpy(layer.words)[row], table["cat"], rtol=1e-6)
+    assert model.predict([["the", "kitten", "strolled"]]) == [["B-NP", "I-NP", "B-VP"]]

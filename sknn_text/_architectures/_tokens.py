@@ -32,6 +32,7 @@ from sklearn.utils._param_validation import Interval
 from .._base import BaseTextNetwork
 from .._data import sequence_lengths
 from .._params import parameters
+from ..embeddings import as_word_vectors
 
 WORD_FEATURES = ("shape", "prefix", "suffix")
 _UNKNOWN_WORD = 1
@@ -65,11 +66,12 @@ class TokenEmbedding(layers.Layer):
     """
 
     def __init__(self, n_words, word_dim, n_feature_ids, n_features, feature_dim, seed=None,
-                 **kwargs):
+                 freeze_words=False, **kwargs):
         super().__init__(**kwargs)
         self.n_words, self.word_dim = int(n_words), int(word_dim)
         self.n_feature_ids, self.n_features = int(n_feature_ids), int(n_features)
         self.feature_dim, self.seed = int(feature_dim), seed
+        self.freeze_words = bool(freeze_words)
 
     def build(self, input_shape):
         def init(offset):
@@ -77,7 +79,8 @@ class TokenEmbedding(layers.Layer):
             return keras.initializers.RandomUniform(-0.05, 0.05, seed=seed)
 
         self.words = self.add_weight(
-            shape=(self.n_words, self.word_dim), initializer=init(0), name="words"
+            shape=(self.n_words, self.word_dim), initializer=init(0), name="words",
+            trainable=not self.freeze_words,
         )
         if self.n_features:
             self.features = self.add_weight(
@@ -104,7 +107,10 @@ class TokenEmbedding(layers.Layer):
         return (*input_shape[:2], width)
 
     def get_config(self):
-        names = ("n_words", "word_dim", "n_feature_ids", "n_features", "feature_dim", "seed")
+        names = (
+            "n_words", "word_dim", "n_feature_ids", "n_features", "feature_dim", "seed",
+            "freeze_words",
+        )
         return {**super().get_config(), **{name: getattr(self, name) for name in names}}
 
 
@@ -122,6 +128,8 @@ class TokenInput(BaseTextNetwork):
     word_features: tuple = WORD_FEATURES
     lowercase: bool = True
     min_frequency: int = 2
+    embeddings: object = None
+    freeze_embeddings: bool = False
 
     _parameter_constraints: ClassVar[dict] = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
@@ -129,6 +137,8 @@ class TokenInput(BaseTextNetwork):
         "word_features": ["array-like"],
         "lowercase": ["boolean"],
         "min_frequency": [Interval(Integral, 1, None, closed="left")],
+        "embeddings": "no_validation",
+        "freeze_embeddings": ["boolean"],
     }
     _parameter_docs: ClassVar[dict] = {
         "embedding_dim": ("int", "Width of the learned word embeddings."),
@@ -148,6 +158,21 @@ class TokenInput(BaseTextNetwork):
             "int",
             """Words and feature values seen fewer times in ``fit`` share the
             "unknown" id (whose embedding is learned from them).""",
+        ),
+        "embeddings": (
+            "WordVectors, gensim KeyedVectors or None",
+            """Pretrained word vectors (see :func:`sknn_text.load_word_vectors`):
+            every word of the table joins the vocabulary, whether seen in
+            ``fit`` or not, and starts from its vector (their width replaces
+            ``embedding_dim``); training words without a vector start at
+            random. With ``lowercase=True`` words are looked up in lower case,
+            so lower-cased vectors (GloVe) fit.""",
+        ),
+        "freeze_embeddings": (
+            "bool",
+            """Keep the word embeddings fixed (with ``embeddings``: as
+            pretrained, so that words unseen in ``fit`` stay comparable with
+            the seen ones).""",
         ),
     }
     _attribute_docs = """\
@@ -240,7 +265,10 @@ class TokenInput(BaseTextNetwork):
                 words[word.lower() if self.lowercase else word] += 1
                 for counter, value in zip(values, [*self._features(word), *columns], strict=False):
                     counter[value] += 1
-        self.vocabulary_ = _vocabulary(words, self.min_frequency, _UNKNOWN_WORD + 1)
+        kept = {word: count for word, count in words.items() if count >= self.min_frequency}
+        if self.embeddings is not None:
+            kept.update(dict.fromkeys(as_word_vectors(self.embeddings).words, 1))
+        self.vocabulary_ = _vocabulary(kept, 1, _UNKNOWN_WORD + 1)
         # Feature value ids count from 1 within each feature; 0 is unknown.
         self._feature_vocabularies = [_vocabulary(c, self.min_frequency, 1) for c in values]
         self._longest_sentence = max(len(sentence) for sentence in sentences)
@@ -253,14 +281,30 @@ class TokenInput(BaseTextNetwork):
         inputs = keras.Input(shape=(None, 1 + n_features), dtype="int32", name="tokens")
         x = TokenEmbedding(
             len(self.vocabulary_) + _UNKNOWN_WORD + 1,
-            self.embedding_dim,
+            self.embedding_dim if self.embeddings is None else self._vectors().dim,
             sum(len(v) + 1 for v in self._feature_vocabularies),
             n_features,
             self.feature_dim,
             seed=seeds(),
+            freeze_words=self.freeze_embeddings,
             name="token_embedding",
         )(inputs)
         return inputs, x
+
+    def _vectors(self):
+        return as_word_vectors(self.embeddings)
+
+    def _initialize_model(self, model):
+        """Pretrained ``embeddings`` into the rows of their words."""
+        if self.embeddings is None:
+            return
+        vectors = self._vectors()
+        layer = model.get_layer("token_embedding")
+        weights = layer.get_weights()
+        for word, row in self.vocabulary_.items():
+            if word in vectors:
+                weights[0][row] = vectors[word]
+        layer.set_weights(weights)
 
     def _longest_input(self):
         """Longest sentence the network reads at once (None: any length)."""
