@@ -22,7 +22,7 @@ LAYERS = [
     # 1: the backend adapter, the parameter declarations
     {"_backend", "_backend._steps", "_backend._gradients", "_params", "_encoding"},
     # 2: what networks are made of, and the file format
-    {"_optimizers", "_layers", "_data", "_persistence", "_export", "_crf"},
+    {"_optimizers", "_layers", "_data", "_persistence", "_export", "_crf", "_token_layers"},
     # 3: the epoch loop and the heads
     {
         "_training", "_schedule", "_state", "_persistable", "_heads", "_heads._base",

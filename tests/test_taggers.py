@@ -308,3 +308,21 @@ def test_pretrained_vectors_reach_words_unseen_in_fit():
     row = model.vocabulary_["kitten"]
     np.testing.assert_allclose(ops.convert_to_numpy(layer.words)[row], table["cat"], rtol=1e-6)
     assert model.predict([["the", "kitten", "strolled"]]) == [["B-NP", "I-NP", "B-VP"]]
+
+
+def test_character_encoder_reads_unseen_words():
+    # Words of random letters, each seen about once: only their letters tell
+    # the tag (a verb ends in "zz"), and the word features are left out.
+    rng = np.random.RandomState(0)
+
+    def corpus(n_sentences):
+        X, y = [], []
+        for _ in range(n_sentences):
+            kinds = rng.randint(2, size=3)
+            X.append(["".join(rng.choice(list("abcdefgh"), 4)) + "zz" * k for k in kinds])
+            y.append(["B-VP" if k else "B-NP" for k in kinds])
+        return X, y
+
+    (X, y), (X_new, y_new) = corpus(80), corpus(20)
+    model = tagger(char_filters=16, word_features=(), epochs=20, crf=False).fit(X, y)
+    assert model.score(X_new, y_new) >= 0.95

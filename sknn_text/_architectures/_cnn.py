@@ -25,8 +25,9 @@ from .._heads._regressor import RegressorHead
 from .._heads._tagger import TaggerHead
 from .._layers import PaddingMask, ZeroPadding
 from .._params import estimator, parameters
+from .._token_layers import TokenPaddingMask
 from ._inputs import ACTIVATIONS, SequenceInput, layer_sizes
-from ._tokens import TokenInput, TokenPaddingMask
+from ._tokens import TokenInput
 
 
 def encode_convolutional(

@@ -26,16 +26,18 @@ from typing import ClassVar
 
 import keras
 import numpy as np
-from keras import layers, ops
 from sklearn.utils._param_validation import Interval
 
 from .._base import BaseTextNetwork
 from .._data import sequence_lengths
 from .._params import parameters
+from .._token_layers import TokenEmbedding
 from ..embeddings import as_word_vectors
 
 WORD_FEATURES = ("shape", "prefix", "suffix")
 _UNKNOWN_WORD = 1
+#: Characters of a word read by the character encoder: its first and last six.
+MAX_CHARS = 12
 _SHAPES = [(re.compile(r"[A-Z]+"), "X"), (re.compile(r"[a-z]+"), "x"), (re.compile(r"\d+"), "d")]
 
 
@@ -57,63 +59,6 @@ _DERIVED = {
 }
 
 
-@keras.saving.register_keras_serializable(package="sknn_text")
-class TokenEmbedding(layers.Layer):
-    """Embeddings of the word id and of each feature id of every token, side by side.
-
-    Input ``(batch, steps, 1 + n_features)`` integer ids; all features share one
-    table (their ids do not overlap). Word id 0 is padding: it is masked.
-    """
-
-    def __init__(self, n_words, word_dim, n_feature_ids, n_features, feature_dim, seed=None,
-                 freeze_words=False, **kwargs):
-        super().__init__(**kwargs)
-        self.n_words, self.word_dim = int(n_words), int(word_dim)
-        self.n_feature_ids, self.n_features = int(n_feature_ids), int(n_features)
-        self.feature_dim, self.seed = int(feature_dim), seed
-        self.freeze_words = bool(freeze_words)
-
-    def build(self, input_shape):
-        def init(offset):
-            seed = None if self.seed is None else self.seed + offset
-            return keras.initializers.RandomUniform(-0.05, 0.05, seed=seed)
-
-        self.words = self.add_weight(
-            shape=(self.n_words, self.word_dim), initializer=init(0), name="words",
-            trainable=not self.freeze_words,
-        )
-        if self.n_features:
-            self.features = self.add_weight(
-                shape=(self.n_feature_ids, self.feature_dim), initializer=init(1),
-                name="features",
-            )
-
-    def call(self, inputs):
-        vectors = ops.take(self.words, inputs[..., 0], axis=0)
-        if not self.n_features:
-            return vectors
-        features = ops.take(self.features, inputs[..., 1:], axis=0)
-        shape = ops.shape(inputs)
-        features = ops.reshape(
-            features, (shape[0], shape[1], self.n_features * self.feature_dim)
-        )
-        return ops.concatenate([vectors, features], axis=-1)
-
-    def compute_mask(self, inputs, mask=None):
-        return ops.not_equal(inputs[..., 0], 0)
-
-    def compute_output_shape(self, input_shape):
-        width = self.word_dim + self.n_features * self.feature_dim
-        return (*input_shape[:2], width)
-
-    def get_config(self):
-        names = (
-            "n_words", "word_dim", "n_feature_ids", "n_features", "feature_dim", "seed",
-            "freeze_words",
-        )
-        return {**super().get_config(), **{name: getattr(self, name) for name in names}}
-
-
 def _vocabulary(counts, min_frequency, first_id):
     kept = sorted(value for value, count in counts.items() if count >= min_frequency)
     return {value: first_id + index for index, value in enumerate(kept)}
@@ -128,6 +73,7 @@ class TokenInput(BaseTextNetwork):
     word_features: tuple = WORD_FEATURES
     lowercase: bool = True
     min_frequency: int = 2
+    char_filters: int = 0
     embeddings: object = None
     freeze_embeddings: bool = False
 
@@ -137,6 +83,7 @@ class TokenInput(BaseTextNetwork):
         "word_features": ["array-like"],
         "lowercase": ["boolean"],
         "min_frequency": [Interval(Integral, 1, None, closed="left")],
+        "char_filters": [Interval(Integral, 0, None, closed="left")],
         "embeddings": "no_validation",
         "freeze_embeddings": ["boolean"],
     }
@@ -159,6 +106,13 @@ class TokenInput(BaseTextNetwork):
             """Words and feature values seen fewer times in ``fit`` share the
             "unknown" id (whose embedding is learned from them).""",
         ),
+        "char_filters": (
+            "int",
+            f"""Filters of a character encoder: a convolution (width 3) over
+            16-d embeddings of each word's characters (its first and last
+            {MAX_CHARS // 2}), max-pooled into one vector per word, beside the
+            word's other embeddings. 0 (the default) leaves it out.""",
+        ),
         "embeddings": (
             "WordVectors, gensim KeyedVectors or None",
             """Pretrained word vectors (see :func:`sknn_text.load_word_vectors`):
@@ -180,6 +134,7 @@ class TokenInput(BaseTextNetwork):
         Word -> id of its embedding (1 is the unknown word)."""
     _fitted_attributes = (
         "vocabulary_", "_feature_vocabularies", "_token_kind", "_longest_sentence",
+        "_characters",
     )
 
     # ------------------------------------------------------------------ X
@@ -246,6 +201,18 @@ class TokenInput(BaseTextNetwork):
                       in zip(offsets, vocabularies, values, strict=True)),
                 ])
             ids[row, : len(rows)] = rows
+        if self.char_filters:
+            ids = np.concatenate([ids, self._char_ids(sentences, width)], axis=2)
+        return ids
+
+    def _char_ids(self, sentences, width):
+        ids = np.zeros((len(sentences), width, MAX_CHARS), dtype=np.int32)
+        for row, sentence in enumerate(sentences):
+            for position, (word, _) in enumerate(sentence):
+                letters = _clipped(word)
+                ids[row, position, : len(letters)] = [
+                    self._characters.get(c, _UNKNOWN_WORD) for c in letters
+                ]
         return ids
 
     def _check_word_features(self):
@@ -272,13 +239,16 @@ class TokenInput(BaseTextNetwork):
         # Feature value ids count from 1 within each feature; 0 is unknown.
         self._feature_vocabularies = [_vocabulary(c, self.min_frequency, 1) for c in values]
         self._longest_sentence = max(len(sentence) for sentence in sentences)
+        letters = Counter(c for sentence in sentences for word, _ in sentence for c in word)
+        self._characters = _vocabulary(letters, 1, _UNKNOWN_WORD + 1)
 
     def _sequence_lengths(self, X):
         return sequence_lengths(X[:, :, 0])
 
     def _embedded_input(self, seeds):
         n_features = len(self._feature_vocabularies)
-        inputs = keras.Input(shape=(None, 1 + n_features), dtype="int32", name="tokens")
+        columns = 1 + n_features + (MAX_CHARS if self.char_filters else 0)
+        inputs = keras.Input(shape=(None, columns), dtype="int32", name="tokens")
         x = TokenEmbedding(
             len(self.vocabulary_) + _UNKNOWN_WORD + 1,
             self.embedding_dim if self.embeddings is None else self._vectors().dim,
@@ -287,6 +257,9 @@ class TokenInput(BaseTextNetwork):
             self.feature_dim,
             seed=seeds(),
             freeze_words=self.freeze_embeddings,
+            n_chars=len(self._characters) + _UNKNOWN_WORD + 1,
+            char_filters=self.char_filters,
+            max_chars=MAX_CHARS,
             name="token_embedding",
         )(inputs)
         return inputs, x
@@ -317,6 +290,11 @@ class TokenInput(BaseTextNetwork):
         )
 
 
+def _clipped(word):
+    half = MAX_CHARS // 2
+    return word if len(word) <= MAX_CHARS else word[:half] + word[-half:]
+
+
 def _parse_token(token, sentence):
     """``(kind, word, columns)`` of one token of sentence ``sentence``."""
     if isinstance(token, str):
@@ -336,13 +314,3 @@ def _parse_token(token, sentence):
         "a tuple (word, column, ...) or a dict with a 'word' key."
     )
 
-
-@keras.saving.register_keras_serializable(package="sknn_text")
-class TokenPaddingMask(layers.Layer):
-    """Which positions of a token-feature input are real (word id not 0)."""
-
-    def call(self, inputs):
-        return ops.not_equal(inputs[..., 0], 0)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape[:2])
