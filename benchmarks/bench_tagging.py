@@ -98,6 +98,9 @@ OURS = {
     "bilstm_crf": ("LSTMTextTagger", {"crf": True}),
     "bilstm_softmax": ("LSTMTextTagger", {"crf": False}),
     "cnn_crf": ("CNNTextTagger", {"crf": True}),
+    "gru_crf": ("GRUTextTagger", {"crf": True}),
+    "transformer_crf": ("TransformerTextTagger", {"crf": True}),
+    "bilstm_chars_crf": ("LSTMTextTagger", {"crf": True, "char_filters": 32}),
 }
 
 
