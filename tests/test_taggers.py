@@ -328,3 +328,8 @@ def test_character_encoder_reads_unseen_words():
     (X, y), (X_new, y_new) = corpus(80), corpus(20)
     model = tagger(char_filters=16, word_features=(), epochs=20, crf=False).fit(X, y)
     assert model.score(X_new, y_new) >= 0.95
+
+
+def test_export_is_refused_clearly(fitted, tmp_path):
+    with pytest.raises(NotImplementedError, match="cannot be exported"):
+        fitted.export(tmp_path / "tagger.onnx")

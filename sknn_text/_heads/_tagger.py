@@ -210,6 +210,14 @@ class TaggerHead:
                    for w, true, guess in zip(weights, y, pred, strict=False))
         return float(hits / sum(w * len(true) for w, true in zip(weights, y, strict=False)))
 
+    def export(self, path, format="onnx"):
+        """Not available for taggers yet: their decoding (Viterbi, the vocabulary
+        lookup) runs outside the network. Pickle or :meth:`save` them instead."""
+        raise NotImplementedError(
+            f"{type(self).__name__} cannot be exported for serving yet; use save() or "
+            "pickle."
+        )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # X is a list of token lists: scikit-learn's checks, which feed 2-D
