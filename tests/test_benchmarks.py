@@ -69,5 +69,8 @@ def test_tagging_benchmark_quick_mode():
         capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    payload = json.loads((ROOT / "benchmarks" / "results" / "tagging.json").read_text())
+    # The script says where it wrote (tagging.json, or tagging.quick.json where
+    # quick runs keep off the real numbers).
+    path = done.stdout.rsplit("wrote ", 1)[1].strip()
+    payload = json.loads(Path(path).read_text())
     assert payload["quick"] is True and len(payload["rows"]) == 2
