@@ -18,6 +18,7 @@ _EXPORTS = {
     **class_modules(built_in_only=True),
     "WordVectors": f"{__name__}.embeddings",
     "load": f"{__name__}._io",
+    "load_conll": f"{__name__}.datasets",
     "load_word_vectors": f"{__name__}.embeddings",
     "save": f"{__name__}._io",
     "skops_trusted_types": f"{__name__}._io",

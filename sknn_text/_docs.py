@@ -124,6 +124,16 @@ def _head_notes(head):
     return getattr(head, "_task_notes", "")
 
 
+#: Example of a tagger: ``{name}`` and ``{settings}``.
+TAGGER_EXAMPLE = """
+>>> from sknn_text import {name}
+>>> X = [["the", "cat", "sat"], ["dogs", "ran"], ["a", "dog", "barked"], ["cats", "sat"]] * 10
+>>> y = [["B-NP", "I-NP", "B-VP"], ["B-NP", "B-VP"]] * 20
+>>> tagger = {name}({settings}epochs=30, random_state=0).fit(X, y)
+>>> tagger.predict([["the", "dog", "ran"], ["cats", "barked"]])
+[['B-NP', 'I-NP', 'B-VP'], ['B-NP', 'B-VP']]
+"""
+
 #: Example of a token-sequence classifier: ``{name}`` and ``{settings}``.
 TOKEN_CLASSIFIER_EXAMPLE = """
 >>> from sklearn.pipeline import make_pipeline

@@ -4,8 +4,8 @@ Every network architecture is a :class:`Family`: a short name, the module that
 defines its estimators (one per task), and how ``compare`` builds it. From this
 table, and from nothing else, come
 
-* the public names of the package (``sknn_text.__init__``, the ``classifiers``
-  and ``regressors`` modules) and the estimator sections of the API reference,
+* the public names of the package (``sknn_text.__init__``, the ``classifiers``,
+  ``regressors`` and ``taggers`` modules) and the estimator sections of the API reference,
 * the classes that the safe file format may name (``_persistence``, ``_io``),
 * the models of ``sknn_text.compare.default_models`` and ``sknn-text compare``,
 * the estimator lists of the test suite.
@@ -23,7 +23,7 @@ import importlib
 from dataclasses import dataclass, field
 
 #: Task of an estimator -> title of its section in the API reference.
-TASKS = {"classifier": "Classifiers", "regressor": "Regressors"}
+TASKS = {"classifier": "Classifiers", "regressor": "Regressors", "tagger": "Taggers"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,11 @@ _BUILT_IN = (
     Family(
         "lstm",
         _RECURRENT,
-        {"classifier": "LSTMTextClassifier", "regressor": "LSTMTextRegressor"},
+        {
+            "classifier": "LSTMTextClassifier",
+            "regressor": "LSTMTextRegressor",
+            "tagger": "LSTMTextTagger",
+        },
         aliases={"LSTMRegressor": "LSTMTextRegressor"},
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("LSTM"), params=_RECURRENT_COMPARE, default=True
@@ -113,7 +117,11 @@ _BUILT_IN = (
     Family(
         "gru",
         _RECURRENT,
-        {"classifier": "GRUTextClassifier", "regressor": "GRUTextRegressor"},
+        {
+            "classifier": "GRUTextClassifier",
+            "regressor": "GRUTextRegressor",
+            "tagger": "GRUTextTagger",
+        },
         aliases={"GRURegressor": "GRUTextRegressor"},
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("GRU"), params=_RECURRENT_COMPARE, default=True
@@ -122,7 +130,11 @@ _BUILT_IN = (
     Family(
         "cnn",
         f"{_PACKAGE}._architectures._cnn",
-        {"classifier": "CNNTextClassifier", "regressor": "CNNTextRegressor"},
+        {
+            "classifier": "CNNTextClassifier",
+            "regressor": "CNNTextRegressor",
+            "tagger": "CNNTextTagger",
+        },
         compare=CompareEntry(
             "TextTokenizer + CNN (64-d embedding, 64 filters of widths 3, 4, 5)",
         ),
@@ -130,7 +142,11 @@ _BUILT_IN = (
     Family(
         "transformer",
         f"{_PACKAGE}._architectures._transformer",
-        {"classifier": "TransformerTextClassifier", "regressor": "TransformerTextRegressor"},
+        {
+            "classifier": "TransformerTextClassifier",
+            "regressor": "TransformerTextRegressor",
+            "tagger": "TransformerTextTagger",
+        },
         compare=CompareEntry(
             "TextTokenizer + Transformer (64-d, 4 heads, 1 encoder block)",
         ),

@@ -56,3 +56,21 @@ def test_explanation_benchmark_quick_mode():
         methods = {row["method"] for row in rows}
         ours = "integrated gradients (ours), all in 1 call"
         assert {"LIME", "random word order", ours} <= methods
+
+
+@pytest.mark.skipif(
+    not (DATASETS / "conll2000" / "train.txt.gz").exists(),
+    reason="shared/datasets/conll2000 not found",
+)
+def test_tagging_benchmark_quick_mode():
+    pytest.importorskip("sklearn_crfsuite")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_tagging.py"), "--quick"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    # The script says where it wrote (tagging.json, or tagging.quick.json where
+    # quick runs keep off the real numbers).
+    path = done.stdout.rsplit("wrote ", 1)[1].strip()
+    payload = json.loads(Path(path).read_text())
+    assert payload["quick"] is True and len(payload["rows"]) == 2

@@ -17,16 +17,16 @@ LAYERS = [
     {
         "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
         "_vocabulary", "_model_bytes",
-        "datasets", "datasets._bundled", "datasets._csv",
+        "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "metrics",
     },
     # 1: the backend adapter, the parameter declarations
     {"_backend", "_backend._steps", "_backend._gradients", "_params", "_encoding"},
     # 2: what networks are made of, and the file format
-    {"_optimizers", "_layers", "_data", "_persistence", "_export"},
+    {"_optimizers", "_layers", "_data", "_persistence", "_export", "_crf", "_token_layers"},
     # 3: the epoch loop and the heads
     {
         "_training", "_schedule", "_state", "_persistable", "_heads", "_heads._base",
-        "_heads._document", "_heads._classifier", "_heads._regressor",
+        "_heads._document", "_heads._classifier", "_heads._regressor", "_heads._tagger",
     },
     # 4: the estimator base, the tokenizer
     {"_base", "preprocessing"},
@@ -34,14 +34,15 @@ LAYERS = [
     {
         "_architectures", "_architectures._inputs", "_architectures._mlp",
         "_architectures._recurrent", "_architectures._cnn",
-        "_architectures._transformer", "_architectures._fasttext",
+        "_architectures._transformer", "_architectures._fasttext", "_architectures._tokens",
     },
     # 6: the top: public entry points, which may import anything below
     {
-        "__init__", "__main__", "classifiers", "regressors", "_io", "plotting", "cli",
+        "__init__", "__main__", "classifiers", "regressors", "taggers", "_io", "plotting",
+        "cli",
         "cli._compare", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
-        "compare._stats",
+        "compare._stats", "compare._tagging",
         "inspection", "inspection._attribution", "inspection._display",
         "inspection._eraser", "inspection._explain", "inspection._integrated",
         "inspection._spans", "inspection._targets",
@@ -50,7 +51,7 @@ LAYERS = [
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 TOP = len(LAYERS) - 1
 #: Modules that may import by name (importlib), i.e. resolve registry entries.
-DYNAMIC_IMPORTS = {"__init__", "classifiers", "regressors", "_registry"}
+DYNAMIC_IMPORTS = {"__init__", "classifiers", "regressors", "taggers", "_registry"}
 MAX_LINES = 400
 
 

@@ -18,13 +18,16 @@ import keras
 from keras import layers
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._docs import SERIES_REGRESSOR_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
+from .._docs import SERIES_REGRESSOR_EXAMPLE, TAGGER_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
 from .._heads._base import Encoding
 from .._heads._classifier import ClassifierHead
 from .._heads._regressor import RegressorHead
+from .._heads._tagger import TaggerHead
 from .._layers import PaddingMask, ZeroPadding
 from .._params import estimator, parameters
+from .._token_layers import TokenPaddingMask
 from ._inputs import ACTIVATIONS, SequenceInput, layer_sizes
+from ._tokens import TokenInput
 
 
 def encode_convolutional(
@@ -36,6 +39,7 @@ def encode_convolutional(
     activation="relu",
     dropout=0.0,
     series_length=None,
+    padding_mask=None,
     seeds,
 ):
     """Parallel ``Conv1D`` branches over embedded tokens or numeric series.
@@ -55,6 +59,9 @@ def encode_convolutional(
         Dropout rate before the output layer.
     series_length : int or None, default=None
         Time steps of numeric series; None for token ids.
+    padding_mask : keras.KerasTensor or None, default=None
+        Which positions are real, when ``inputs`` are not token ids (a
+        tagger's token features); None computes it from the ids.
     seeds : Seeds
         Seeds of the initializers.
 
@@ -65,7 +72,7 @@ def encode_convolutional(
     """
     mask = None
     if series_length is None:
-        mask = PaddingMask(name="padding_mask")(inputs)
+        mask = PaddingMask(name="padding_mask")(inputs) if padding_mask is None else padding_mask
         x = ZeroPadding(name="zero_padding")(x)
     else:
         inputs = x = keras.Input(shape=(series_length, x.shape[-1]), name="sequences")
@@ -168,4 +175,60 @@ class CNNTextRegressor(RegressorHead, ConvolutionalNetwork):
             settings="epochs=15, dropout=0.0, learning_rate=0.01, ",
             r2=0.8,
         ),
+    )
+
+
+# ------------------------------------------------------------------ tagger
+@parameters
+class ConvolutionalTaggerNetwork(TokenInput):
+    """The CNN architecture over sentences of tokens: feature maps per token."""
+
+    filters: int = 64
+    kernel_sizes: int | tuple[int, ...] = (3, 5)
+    activation: str = "relu"
+    dropout: float = 0.25
+    learning_rate: float = 0.003
+
+    _network_name = "cnn_tagger"
+    _parameter_constraints: ClassVar[dict] = {
+        name: ConvolutionalNetwork._parameter_constraints[name]
+        for name in ("filters", "kernel_sizes", "activation")
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "filters": ConvolutionalNetwork._parameter_docs["filters"],
+        "kernel_sizes": (
+            "int or tuple of int",
+            "Window widths, in tokens, of the parallel convolution branches.",
+        ),
+        "activation": ConvolutionalNetwork._parameter_docs["activation"],
+    }
+    _doc_wording: ClassVar[dict] = {
+        "dropout_where": "before the tag scores",
+        "penalized": "the tag-score layer's kernel",
+    }
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs, x = self._embedded_input(seeds)
+        return encode_convolutional(
+            inputs,
+            x,
+            filters=self.filters,
+            kernel_sizes=layer_sizes(self.kernel_sizes, "kernel_sizes", allow_empty=False),
+            activation=self.activation,
+            dropout=self.dropout,
+            padding_mask=TokenPaddingMask(name="padding_mask")(inputs),
+            seeds=seeds,
+        )
+
+
+@estimator
+class CNNTextTagger(TaggerHead, ConvolutionalTaggerNetwork):
+    __doc__ = docstring(
+        "Convolutional tagger: one tag per token (chunks, named entities, parts of speech).",
+        """The embedded tokens (word, shape, affixes and further columns) pass
+        through parallel one-dimensional convolutions of several widths; the
+        feature maps at each token score its tags. Each tag sees a window of
+        ``max(kernel_sizes)`` tokens.""",
+        TaggerHead,
+        examples=TAGGER_EXAMPLE.format(name="CNNTextTagger", settings=""),
     )

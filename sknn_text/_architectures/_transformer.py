@@ -15,13 +15,15 @@ from typing import ClassVar
 from keras import layers
 from sklearn.utils._param_validation import Interval
 
-from .._docs import SERIES_REGRESSOR_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
+from .._docs import SERIES_REGRESSOR_EXAMPLE, TAGGER_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
 from .._heads._base import Encoding
 from .._heads._classifier import ClassifierHead
 from .._heads._regressor import RegressorHead
+from .._heads._tagger import TaggerHead
 from .._layers import PositionEmbedding, TransformerEncoderBlock
 from .._params import estimator, parameters
 from ._inputs import SequenceInput
+from ._tokens import TokenInput
 
 
 def encode_transformer(
@@ -164,5 +166,66 @@ class TransformerTextRegressor(RegressorHead, TransformerNetwork):
             name="TransformerTextRegressor",
             settings="epochs=15, dropout=0.0, learning_rate=0.01, ",
             r2=0.8,
+        ),
+    )
+
+
+# ------------------------------------------------------------------ tagger
+@parameters
+class TransformerTaggerNetwork(TokenInput):
+    """The Transformer architecture over sentences of tokens, one vector per token."""
+
+    num_heads: int = 4
+    feedforward_dim: int = 128
+    n_blocks: int = 2
+    dropout: float = 0.1
+    learning_rate: float = 0.001
+
+    _network_name = "transformer_tagger"
+    _parameter_constraints: ClassVar[dict] = {
+        name: TransformerNetwork._parameter_constraints[name]
+        for name in ("num_heads", "feedforward_dim", "n_blocks")
+    }
+    _parameter_docs: ClassVar[dict] = {
+        name: TransformerNetwork._parameter_docs[name]
+        for name in ("num_heads", "feedforward_dim", "n_blocks")
+    }
+    _doc_wording: ClassVar[dict] = {
+        "dropout_where": "on the attention weights, inside every block and before the tag scores",
+        "penalized": "the tag-score layer's kernel",
+    }
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs, x = self._embedded_input(seeds)
+        return encode_transformer(
+            inputs,
+            x,
+            max_length=self._longest_sentence,
+            embedding_dim=self.embedding_dim,
+            num_heads=self.num_heads,
+            feedforward_dim=self.feedforward_dim,
+            n_blocks=self.n_blocks,
+            dropout=self.dropout,
+            project=True,
+            seeds=seeds,
+        )
+
+    def _longest_input(self):
+        return self._longest_sentence
+
+
+@estimator
+class TransformerTextTagger(TaggerHead, TransformerTaggerNetwork):
+    __doc__ = docstring(
+        "Transformer-encoder tagger: one tag per token (chunks, named entities...).",
+        """The embedded tokens (word, shape, affixes and further columns) are
+        projected to ``embedding_dim``, get learned position embeddings, and go
+        through ``n_blocks`` encoder blocks; each token's output scores its
+        tags.""",
+        TaggerHead,
+        notes="""The position embeddings cover the longest sentence seen in
+        ``fit``; ``predict`` reads longer sentences in windows of that length.""",
+        examples=TAGGER_EXAMPLE.format(
+            name="TransformerTextTagger", settings="learning_rate=0.005, "
         ),
     )

@@ -90,6 +90,25 @@ def _build_parser():
     source.add_argument(
         "--csv", metavar="PATH", help="your own CSV/TSV file (may be .gz)"
     )
+    source.add_argument(
+        "--conll",
+        metavar="PATH",
+        help="--task tagging: a CoNLL column file of training sentences (may be .gz)",
+    )
+    compare.add_argument(
+        "--test",
+        metavar="PATH",
+        help="--task tagging: a CoNLL test file (default: --cv folds of the sentences)",
+    )
+    compare.add_argument(
+        "--feature-columns",
+        default="auto",
+        metavar="LIST",
+        help=(
+            "--task tagging: columns read as token features, e.g. 1 for POS "
+            "(default: auto, every column between the word and the tag)"
+        ),
+    )
     compare.add_argument(
         "--text-column",
         default="text",
@@ -104,8 +123,8 @@ def _build_parser():
     )
     compare.add_argument(
         "--task",
-        choices=["classification", "regression"],
-        help="inferred from the targets when omitted",
+        choices=["classification", "regression", "tagging"],
+        help="inferred from the targets when omitted (tagging: with --conll)",
     )
     compare.add_argument(
         "--models",

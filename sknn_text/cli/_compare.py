@@ -168,7 +168,86 @@ def _summarize(caught, err):
         )
 
 
+def tagging_command(args, out, err, default_models):
+    """``--task tagging``: the taggers against a CRF on a CoNLL file (see
+    ``sknn_text.compare._tagging``); ``--test`` or ``--cv`` folds of sentences."""
+    import json
+
+    from ..compare._tagging import compare_taggers, tagger_names, tagging_table
+    from ..datasets import load_conll
+
+    if args.conll is None:
+        raise UsageError("--task tagging needs --conll PATH (a CoNLL column file)")
+    output = Path(args.output) if args.output else None
+    if output is not None and output.suffix.lower() not in (".md", ".json"):
+        raise UsageError(f"--task tagging writes .md or .json; got '{output}'")
+    names = tagger_names()
+    models = names if args.models == default_models else _listed(args.models)
+    unknown = [name for name in models if name not in names]
+    if unknown:
+        raise UsageError(f"no tagger named {', '.join(unknown)}; taggers: {', '.join(names)}")
+    def read(path):
+        try:
+            columns = _feature_columns(args.feature_columns, path)
+            return load_conll(path, feature_columns=columns)
+        except FileNotFoundError:
+            raise UsageError(f"file not found: {path}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UsageError(str(exc)) from None
+
+    X, y = read(args.conll)
+    X_test, y_test = read(args.test) if args.test else (None, None)
+    if args.max_samples:
+        X, y = X[: args.max_samples], y[: args.max_samples]
+    _quiet_keras()
+
+    def progress(name, split, f1):
+        if not args.quiet:
+            print(f"{name:<12} split {split}: chunk F1 {f1:.4f}", file=err, flush=True)
+
+    try:
+        result = compare_taggers(
+            X, y, X_test=X_test, y_test=y_test, models=models, cv=args.cv,
+            epochs=args.epochs, baseline=not args.no_baseline,
+            random_state=args.random_state, progress=progress,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    table = tagging_table(result)
+    print(table, file=out)
+    if output is not None:
+        text = table if output.suffix.lower() == ".md" else json.dumps(result, indent=2)
+        output.write_text(text + "\n", "utf-8")
+    return 0
+
+
+def _feature_columns(text, path):
+    """``--feature-columns``: a list of ints, or "auto" for every column between
+    the first (the word) and the last (the tag) of the file's first token line."""
+    from ..datasets._conll import _open_text
+
+    if text != "auto":
+        try:
+            return [int(c) for c in text.split(",") if c.strip()]
+        except ValueError:
+            raise UsageError(f"--feature-columns: not a list of ints: {text}") from None
+    with _open_text(path, "utf-8") as file:
+        for line in file:
+            columns = line.split()
+            if columns and columns[0] != "-DOCSTART-":
+                return list(range(1, len(columns) - 1))
+    return []
+
+
+def _listed(text):
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 def compare_command(args, out, err):
+    if args.task == "tagging":
+        from ..compare._models import default_model_names
+
+        return tagging_command(args, out, err, ",".join(default_model_names()))
     output = Path(args.output) if args.output else None
     if output is not None:
         if output.suffix.lower() not in OUTPUT_FORMATS:
