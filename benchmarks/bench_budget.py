@@ -92,7 +92,8 @@ def run_datasets(quick, names=DATASETS):
                 model.fit(X_train, y_train)
             row[f"{model_name}_s"] = time.perf_counter() - start
             row[model_name] = float(np.mean(model.predict(X_test) == y_test))
-            row[f"{model_name}_epochs"] = getattr(model[-1], "n_iter_", None)
+            epochs = getattr(model[-1], "n_iter_", None)  # LR: an array of solver iterations
+            row[f"{model_name}_epochs"] = None if epochs is None else int(np.max(epochs))
             print(
                 f"{name} {model_name}: {row[model_name]:.4f} ({row[f'{model_name}_s']:.0f} s)",
                 file=sys.stderr,
