@@ -149,3 +149,17 @@ SERIES_REGRESSOR_EXAMPLE = """
 >>> bool(model.fit(windows, next_value).score(windows, next_value) > {r2})
 True
 """
+
+#: Example of a language model: ``{name}``.
+LANGUAGE_MODEL_EXAMPLE = """
+>>> from sknn_text import {name}
+>>> texts = ["the cat sat on the mat", "the dog lay on the rug"] * 20
+>>> lm = {name}(units=32, embedding_dim=16, epochs=40, learning_rate=0.01,
+...     random_state=0).fit(texts)
+>>> lm.predict_next(["the dog lay on the"], top_k=1)
+[['rug']]
+>>> bool(lm.perplexity(texts) < 1.5)
+True
+>>> lm.generate("the cat", top_k=1)
+'the cat sat on the mat'
+"""

@@ -23,7 +23,11 @@ import importlib
 from dataclasses import dataclass, field
 
 #: Task of an estimator -> title of its section in the API reference.
-TASKS = {"classifier": "Classifiers", "regressor": "Regressors"}
+TASKS = {
+    "classifier": "Classifiers",
+    "regressor": "Regressors",
+    "language_model": "Language models",
+}
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,11 @@ _BUILT_IN = (
     Family(
         "lstm",
         _RECURRENT,
-        {"classifier": "LSTMTextClassifier", "regressor": "LSTMTextRegressor"},
+        {
+            "classifier": "LSTMTextClassifier",
+            "regressor": "LSTMTextRegressor",
+            "language_model": "LSTMLanguageModel",
+        },
         aliases={"LSTMRegressor": "LSTMTextRegressor"},
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("LSTM"), params=_RECURRENT_COMPARE, default=True
@@ -113,7 +121,11 @@ _BUILT_IN = (
     Family(
         "gru",
         _RECURRENT,
-        {"classifier": "GRUTextClassifier", "regressor": "GRUTextRegressor"},
+        {
+            "classifier": "GRUTextClassifier",
+            "regressor": "GRUTextRegressor",
+            "language_model": "GRULanguageModel",
+        },
         aliases={"GRURegressor": "GRUTextRegressor"},
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("GRU"), params=_RECURRENT_COMPARE, default=True
@@ -130,7 +142,11 @@ _BUILT_IN = (
     Family(
         "transformer",
         f"{_PACKAGE}._architectures._transformer",
-        {"classifier": "TransformerTextClassifier", "regressor": "TransformerTextRegressor"},
+        {
+            "classifier": "TransformerTextClassifier",
+            "regressor": "TransformerTextRegressor",
+            "language_model": "TransformerLanguageModel",
+        },
         compare=CompareEntry(
             "TextTokenizer + Transformer (64-d, 4 heads, 1 encoder block)",
         ),

@@ -16,7 +16,7 @@ LAYERS = [
     # 0: no import of the package, or only of this layer
     {
         "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
-        "_vocabulary", "_model_bytes",
+        "_vocabulary", "_model_bytes", "_text_stream", "_sampling",
         "datasets", "datasets._bundled", "datasets._csv",
     },
     # 1: the backend adapter, the parameter declarations
@@ -27,6 +27,7 @@ LAYERS = [
     {
         "_training", "_schedule", "_state", "_persistable", "_heads", "_heads._base",
         "_heads._document", "_heads._classifier", "_heads._regressor",
+        "_heads._language_model",
     },
     # 4: the estimator base, the tokenizer
     {"_base", "preprocessing"},
