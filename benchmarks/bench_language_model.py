@@ -1,0 +1,251 @@
+"""Benchmark 9: word-level language models on the Penn Treebank (Mikolov's version).
+
+Trains ``LSTMLanguageModel`` on PTB train (one pass by default: a CPU budget)
+and reports, side by side,
+
+* PTB valid and test perplexity (``<eos>`` counted, 10k vocabulary), top-1 and
+  top-3 next-word accuracy on test (the keyboard numbers), and the training time;
+* a count-based baseline measured here: an interpolated Kneser-Ney trigram
+  (absolute discount 0.75, Chen & Goodman 1998), written below in plain Python,
+  next to the published anchors (KN5 141.2, Mikolov et al. 2011; LSTM "small"
+  114.5, Zaremba et al. 2014);
+* tokens per second in training and in generation, against a plain Keras model
+  of the same network (embedding, LSTM, softmax) trained with ``model.fit`` on
+  the same windows and sampled with the same greedy loop.
+
+Nothing is tuned on test: the configuration is fixed below, before any run.
+Writes results/language_model.json.
+
+    python benchmarks/bench_language_model.py [--quick] [--epochs 1]
+"""
+
+import argparse
+import gzip
+import math
+import os
+import sys
+import time
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import SHARED, markdown_table, save_json, timed
+
+#: The configuration of the benchmark (fixed before looking at any score).
+CONFIG = {
+    "units": 256,
+    "embedding_dim": 256,
+    "tie_weights": True,
+    "dropout": 0.0,  # one pass over the data does not overfit
+    "batch_size": 64,
+    "learning_rate": 0.002,
+    "sequence_length": 35,
+    "max_tokens": None,
+}
+QUICK_CONFIG = {**CONFIG, "units": 32, "embedding_dim": 32, "batch_size": 32}
+ANCHORS = {"KN5 (Mikolov et al. 2011)": 141.2, "LSTM small (Zaremba et al. 2014)": 114.5}
+
+
+def read_ptb(split, limit=None):
+    path = SHARED / "ptb" / f"{split}.txt.gz"
+    if not path.exists():
+        sys.exit(f"{path} not found: this benchmark needs shared/datasets/ptb.")
+    with gzip.open(path, "rt", encoding="ascii") as handle:
+        lines = handle.read().splitlines()
+    return lines[:limit] if limit else lines
+
+
+def stream(lines):
+    """The tokens of ``lines`` with one ``<eos>`` after each (PTB convention)."""
+    return ["<eos>", *(w for line in lines for w in [*line.split(), "<eos>"])]
+
+
+# ------------------------------------------------------------ Kneser-Ney trigram
+class KneserNeyTrigram:
+    """Interpolated Kneser-Ney trigram with one absolute discount ``D``."""
+
+    def __init__(self, tokens, discount=0.75):
+        self.D = discount
+        self.c3 = Counter(zip(tokens, tokens[1:], tokens[2:], strict=False))
+        self.c2_context = Counter()  # c(u, v, .)
+        self.n_follow2 = Counter()  # N1+(u, v, .)
+        for (u, v, _), _count in self.c3.items():
+            self.n_follow2[(u, v)] += 1
+        for (u, v, _), count in self.c3.items():
+            self.c2_context[(u, v)] += count
+        bigrams = set(pairwise(tokens))
+        self.n_precede2 = Counter()  # N1+(., v, w): distinct u before (v, w)
+        for _, v, w in self.c3:
+            self.n_precede2[(v, w)] += 1
+        self.n_precede2_context = Counter()  # N1+(., v, .)
+        self.n_follow1 = Counter()  # distinct w with N1+(., v, w) > 0
+        for (v, _w), count in self.n_precede2.items():
+            self.n_precede2_context[v] += count
+            self.n_follow1[v] += 1
+        self.n_precede1 = Counter(w for _, w in bigrams)  # N1+(., w)
+        self.n_bigram_types = len(bigrams)
+        self.vocabulary = set(tokens)
+
+    def unigram(self, w):
+        n_types = len(self.n_precede1)
+        uniform = 1.0 / len(self.vocabulary)
+        return (
+            max(self.n_precede1[w] - self.D, 0) + self.D * n_types * uniform
+        ) / self.n_bigram_types
+
+    def bigram(self, v, w):
+        total = self.n_precede2_context[v]
+        if total == 0:
+            return self.unigram(w)
+        backoff = self.D * self.n_follow1[v] / total
+        return max(self.n_precede2[(v, w)] - self.D, 0) / total + backoff * self.unigram(w)
+
+    def trigram(self, u, v, w):
+        total = self.c2_context[(u, v)]
+        if total == 0:
+            return self.bigram(v, w)
+        backoff = self.D * self.n_follow2[(u, v)] / total
+        return max(self.c3[(u, v, w)] - self.D, 0) / total + backoff * self.bigram(v, w)
+
+    def perplexity(self, tokens):
+        """Over every token after the first (the first has a bigram context)."""
+        logs = [math.log(self.bigram(tokens[0], tokens[1]))]
+        logs += [math.log(self.trigram(*tokens[i - 2 : i + 1])) for i in range(2, len(tokens))]
+        return math.exp(-sum(logs) / len(logs))
+
+
+# ------------------------------------------------------------------- our model
+def evaluate(lm, lines):
+    """Perplexity and top-1/top-3 next-word accuracy in one pass over ``lines``."""
+    from sknn_text._text_stream import corpus_stream, scoring_windows, token_index
+
+    ids = corpus_stream([line.split() for line in lines], token_index(lm.vocabulary_))
+    inputs, targets, scored = scoring_windows(ids, lm.sequence_length_)
+    log_sum, top1, top3 = 0.0, 0, 0
+    for start, probabilities in lm._predict_rows(inputs):
+        rows = slice(start, start + probabilities.shape[0])
+        mask = scored[rows]
+        chosen = np.take_along_axis(probabilities, targets[rows, :, None], axis=-1)
+        log_sum += float(np.log(np.maximum(chosen[..., 0][mask].astype(np.float64), 1e-300)).sum())
+        rank = (probabilities > chosen).sum(axis=-1)[mask]
+        top1 += int((rank < 1).sum())
+        top3 += int((rank < 3).sum())
+    count = int(scored.sum())
+    return {"perplexity": math.exp(-log_sum / count), "top1": top1 / count, "top3": top3 / count}
+
+
+def plain_keras_speed(lm, lines, config, n_generate):
+    """Tokens/s of the same network in plain Keras: ``model.fit`` and a greedy loop."""
+    import keras
+
+    from sknn_text._text_stream import corpus_stream, token_index, training_windows
+
+    ids = corpus_stream([line.split() for line in lines], token_index(lm.vocabulary_))
+    inputs, targets = training_windows(ids, config["sequence_length"])
+    V = len(lm.vocabulary_)
+    model = keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(V, config["embedding_dim"]),
+        keras.layers.LSTM(config["units"], return_sequences=True),
+        keras.layers.Dense(V, activation="softmax"),
+    ])
+    model.compile(keras.optimizers.Adam(config["learning_rate"]),
+                  "sparse_categorical_crossentropy")
+    _, fit_s = timed(model.fit, inputs, targets, batch_size=config["batch_size"],
+                     epochs=1, verbose=0, shuffle=True)
+    context = [2]
+    start = time.perf_counter()
+    for _ in range(n_generate):
+        window = np.asarray([context[-config["sequence_length"]:]], dtype=np.int32)
+        probabilities = keras.ops.convert_to_numpy(model(window, training=False))[0, -1]
+        context.append(int(np.argmax(probabilities[3:])) + 3)
+    generate_s = time.perf_counter() - start
+    return inputs.size / fit_s, n_generate / generate_s
+
+
+def our_speed(lines, config, n_generate):
+    from sknn_text import LSTMLanguageModel
+
+    params = {**config, "tie_weights": False}
+    lm = LSTMLanguageModel(epochs=1, random_state=0, **params)
+    _, fit_s = timed(lm.fit, lines)
+    n_tokens = sum(len(line.split()) + 1 for line in lines)
+    start = time.perf_counter()
+    text = lm.generate("", max_new_tokens=n_generate, top_k=1)
+    generated = len(text.split())
+    # A greedy text may end early (at <eos>): continue from it until n_generate.
+    while generated < n_generate:
+        text = lm.generate(text, max_new_tokens=n_generate - generated, top_k=1)
+        generated = max(len(text.split()), generated + 1)
+    generate_s = time.perf_counter() - start
+    return lm, n_tokens / fit_s, n_generate / generate_s
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--epochs", type=int, default=1)
+    args = parser.parse_args()
+    from sknn_text import LSTMLanguageModel
+
+    limit = 2000 if args.quick else None
+    train = read_ptb("train", limit)
+    valid = read_ptb("valid", limit and limit // 10)
+    test = read_ptb("test", limit and limit // 10)
+    config = QUICK_CONFIG if args.quick else CONFIG
+    payload = {"quick": args.quick, "config": config, "epochs": args.epochs, "anchors": ANCHORS}
+
+    kn, kn_fit_s = timed(KneserNeyTrigram, stream(train))
+    payload["kneser_ney_trigram"] = {
+        "valid_perplexity": kn.perplexity(stream(valid)),
+        "test_perplexity": kn.perplexity(stream(test)),
+        "fit_s": kn_fit_s,
+    }
+    print("KN trigram:", payload["kneser_ney_trigram"], flush=True)
+
+    speed_lines = train[: 300 if args.quick else 3000]
+    n_generate = 20 if args.quick else 200
+    speed_lm, ours_train, ours_generate = our_speed(speed_lines, config, n_generate)
+    keras_train, keras_generate = plain_keras_speed(speed_lm, speed_lines, config, n_generate)
+    speed_rows = [
+        {"model": "LSTMLanguageModel", "train_tokens_per_s": ours_train,
+         "generate_tokens_per_s": ours_generate},
+        {"model": "plain Keras, same network", "train_tokens_per_s": keras_train,
+         "generate_tokens_per_s": keras_generate},
+    ]
+    payload["speed"] = speed_rows
+    print(markdown_table(speed_rows, ["model", "train_tokens_per_s", "generate_tokens_per_s"]),
+          flush=True)
+
+    lm = LSTMLanguageModel(epochs=args.epochs, random_state=0, verbose=2, **config)
+    _, fit_s = timed(lm.fit, train)
+    valid_scores, test_scores = evaluate(lm, valid), evaluate(lm, test)
+    check = lm.perplexity(test[:200])
+    assert abs(check - evaluate(lm, test[:200])["perplexity"]) < 1e-6 * check
+    payload["ours"] = {"valid": valid_scores, "test": test_scores, "fit_s": fit_s,
+                       "train_tokens": len(stream(train)) - 1,
+                       "sample": lm.generate("the company said", max_new_tokens=20,
+                                             temperature=0.8, random_state=0)}
+    rows = [
+        {"model": f"LSTMLanguageModel ({args.epochs} epoch(s), {fit_s / 60:.1f} min)",
+         "valid_ppl": valid_scores["perplexity"], "test_ppl": test_scores["perplexity"],
+         "test_top1": test_scores["top1"], "test_top3": test_scores["top3"]},
+        {"model": "Kneser-Ney trigram (measured here)",
+         "valid_ppl": payload["kneser_ney_trigram"]["valid_perplexity"],
+         "test_ppl": payload["kneser_ney_trigram"]["test_perplexity"]},
+        *({"model": f"{name}, published", "test_ppl": value} for name, value in ANCHORS.items()),
+    ]
+    payload["rows"] = rows
+    print(f"\nPTB ({len(train)} train lines), config {config}\n")
+    print(markdown_table(rows, ["model", "valid_ppl", "test_ppl", "test_top1", "test_top3"]))
+    print("\nsample:", payload["ours"]["sample"])
+    path = save_json("language_model", payload)
+    print(f"\nwrote {path}")
+
+
+if __name__ == "__main__":
+    main()
