@@ -150,16 +150,16 @@ SERIES_REGRESSOR_EXAMPLE = """
 True
 """
 
-#: Example of a language model: ``{name}``.
+#: Example of a language model: ``{name}`` and ``{settings}``.
 LANGUAGE_MODEL_EXAMPLE = """
 >>> from sknn_text import {name}
->>> texts = ["the cat sat on the mat", "the dog lay on the rug"] * 20
->>> lm = {name}(units=32, embedding_dim=16, epochs=40, learning_rate=0.01,
+>>> texts = ["the cat sat on the mat", "my old dog lay on the red rug"] * 15
+>>> lm = {name}({settings}epochs=40, learning_rate=0.01,
 ...     random_state=0).fit(texts)
->>> lm.predict_next(["the dog lay on the"], top_k=1)
-[['rug']]
->>> bool(lm.perplexity(texts) < 1.5)
-True
+>>> lm.predict_next(["my old dog lay on the"], top_k=1)
+[['red']]
 >>> lm.generate("the cat", top_k=1)
 'the cat sat on the mat'
+>>> bool(lm.perplexity(texts) < 1.5)
+True
 """

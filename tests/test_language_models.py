@@ -27,7 +27,8 @@ TRANSFORMER_SMALL = {
     "embedding_dim": 16,
     "feedforward_dim": 32,
     "n_blocks": 1,
-    "batch_size": 4,
+    "sequence_length": 12,
+    "batch_size": 8,
     "learning_rate": 0.01,
     "random_state": 0,
 }
@@ -50,12 +51,11 @@ def char_gru():
 
 
 # ------------------------------------------------------------------ learning
-# Each text starts with "the" or "my" at random: 2 ** (1 / 8) = 1.09 at best. The
-# Transformer sees 9 windows, and learns some positions by heart.
-@pytest.mark.parametrize("name, perplexity", [("lstm", 1.3), ("transformer", 1.6)])
-def test_a_repetitive_corpus_is_learned(name, perplexity, request):
+@pytest.mark.parametrize("name", ["lstm", "transformer"])
+def test_a_repetitive_corpus_is_learned(name, request):
     lm = request.getfixturevalue(name)
-    assert lm.perplexity(TEXTS) < perplexity
+    # Each text starts with "the" or "my" at random: 2 ** (1 / 8) = 1.09 at best.
+    assert lm.perplexity(TEXTS) < 1.3
     assert lm.predict_next(["my old dog lay on the", "the cat sat on the"], top_k=1) == [
         ["red"],
         ["mat"],

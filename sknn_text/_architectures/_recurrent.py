@@ -342,7 +342,9 @@ def _language_model_doc(layer, name):
         """,
         LanguageModelHead,
         notes=_CUDNN_NOTE,
-        examples=LANGUAGE_MODEL_EXAMPLE.format(name=name),
+        examples=LANGUAGE_MODEL_EXAMPLE.format(
+            name=name, settings="units=32, embedding_dim=16, "
+        ),
     )
 
 

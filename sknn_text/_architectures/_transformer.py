@@ -248,5 +248,9 @@ class TransformerLanguageModel(LanguageModelHead, TransformerLanguageNetwork):
         texts are scored in windows and generation reads the last
         ``sequence_length_`` tokens.
         """,
-        examples=LANGUAGE_MODEL_EXAMPLE.format(name="TransformerLanguageModel"),
+        examples=LANGUAGE_MODEL_EXAMPLE.format(
+            name="TransformerLanguageModel",
+            settings="embedding_dim=16, feedforward_dim=32, n_blocks=1, dropout=0.0,\n"
+            "...     sequence_length=12, batch_size=8, ",
+        ),
     )

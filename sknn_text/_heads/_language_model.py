@@ -107,11 +107,7 @@ class LanguageModelHead(TransformerMixin):
     sequence_length_ : int
         Tokens per window (``sequence_length`` resolved)."""
     _fitted_attributes = ("vocabulary_", "sequence_length_")
-    _task_summary = (
-        "It is trained on raw texts (no ``y``) to predict every next token; "
-        "``score`` is the mean log-likelihood per token, ``perplexity`` its "
-        "``exp(-score)``."
-    )
+    _task_summary = "It is trained on raw texts (no ``y``) to predict every next token."
     _task_notes = """\
     A corpus is read as one stream ``<eos> text_1 <eos> text_2 <eos> ...``, every
     token (``<eos>`` included) is predicted once, and tokens outside the
@@ -351,11 +347,8 @@ class LanguageModelHead(TransformerMixin):
 
     # ------------------------------------------------------------ transform
     def transform(self, X) -> np.ndarray:
-        """One vector per text: the mean over its tokens of the last layer's outputs.
-
-        A language model trained on unlabelled text so feeds a classifier in a
-        ``Pipeline``. Texts longer than ``sequence_length_`` tokens are read in
-        consecutive windows.
+        """One vector per text: the mean over its tokens of the last layer's outputs,
+        to feed a classifier in a ``Pipeline`` (long texts are read in windows).
 
         Parameters
         ----------
@@ -388,6 +381,11 @@ class LanguageModelHead(TransformerMixin):
             np.add.at(sums, owners[batch], (vectors * real[..., None]).sum(axis=1))
             np.add.at(counts, owners[batch], lengths[batch])
         return sums / counts[:, None]
+
+    _serving_output_name = "probabilities"  # export: ids in, next-token probabilities out
+
+    def _serving_outputs(self, outputs):
+        return outputs
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
