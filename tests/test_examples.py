@@ -19,6 +19,7 @@ EXPECTED_OUTPUT = {
     "plot_multilabel_reuters.py": "micro-F1",
     "plot_forecasting_gru.py": "RMSE",
     "plot_explain_sentiment.py": "comprehensiveness",
+    "plot_language_model_chars.py": "test perplexity per character",
 }
 
 
