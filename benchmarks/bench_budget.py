@@ -35,7 +35,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED, markdown_table, save_json
 
-DATASETS = ["rt_polarity", "sms_spam", "subjectivity_v1", "trec_qc", "bbc_news", "20newsgroups_bydate"]
+DATASETS = [
+    "rt_polarity", "sms_spam", "subjectivity_v1", "trec_qc", "bbc_news", "20newsgroups_bydate",
+]
 SMALL = [("rt_polarity", "label"), ("sms_spam", "label"), ("pang_lee_scale_v1", "target")]
 PARTS = ("datasets", "small", "compare")
 
@@ -156,7 +158,9 @@ def main():
                    "fasttext", "best_neural", "best_minus_lr"]
         print("Test accuracy per family (default_models, epochs='auto'):\n")
         print(markdown_table(rows, columns))
-        times = [{"dataset": r["dataset"], **{k: r[k] for k in r if k.endswith("_s")}} for r in rows]
+        times = [
+            {"dataset": r["dataset"], **{k: r[k] for k in r if k.endswith("_s")}} for r in rows
+        ]
         print("\nFit seconds:\n")
         print(markdown_table(times, ["dataset", *[k for k in times[0] if k.endswith("_s")]]))
         print("\nEpochs run:\n")
@@ -170,7 +174,7 @@ def main():
         payload["small"] = rows
         keys = ["dataset", "metric", "lr", *[k for k in rows[0] if k.endswith("_minus_lr")]]
         print("\n200-row samples, 5-fold CV, family minus baseline:\n")
-        print(markdown_table(rows, keys + ["seconds"]))
+        print(markdown_table(rows, [*keys, "seconds"]))
     if "compare" in parts:
         payload["compare"] = run_compare(args.quick)
         print(f"\nsknn-text compare (defaults): {payload['compare']['seconds']:.0f} s, "
