@@ -31,7 +31,7 @@ QUICK = os.environ.get("SKNN_TEXT_QUICK") == "1"
 
 texts, _ = load_movie_sentences(return_X_y=True)
 texts = [text.lower() for text in texts]
-train, test = texts[:1500], texts[1500:1700]
+train, test = texts[:3000], texts[3000:3300]
 if QUICK:
     train, test = train[:200], test[:50]
 
@@ -41,7 +41,8 @@ lm = GRULanguageModel(
     embedding_dim=32,
     dropout=0.1,
     batch_size=64,
-    epochs=2 if QUICK else 6,
+    epochs=2 if QUICK else 12,
+    learning_rate=0.005,
     early_stopping=True,
     random_state=0,
 )
