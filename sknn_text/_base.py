@@ -129,20 +129,13 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
         return hasattr(self, "model_")
 
     def _train(self, X, y, sample_weight, *, mode, epochs, classes=None, incremental=False):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
         reset = mode == "fresh"
         in_place = mode == "partial"
         with state_restored_on_error(self, self.model_ if in_place else None):
             callbacks = check_callbacks(self.callbacks)
-            X = self._validate_X(X, reset=reset)
-            y_encoded, spec = self._encode_target(
-                y, reset=reset, classes=classes, incremental=incremental
+            X, y_encoded, spec = self._encode_data(
+                X, y, reset=reset, classes=classes, incremental=incremental
             )
-            check_consistent_length(X, y_encoded)
             weights = self._training_weights(X, y, sample_weight)
             rng = check_random_state(self.random_state)
             batch_size = self._resolve_batch_size(X.shape[0])
@@ -187,6 +180,22 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             message = cap_message(type(self).__name__, epochs, schedule)
             warnings.warn(message, ConvergenceWarning, stacklevel=4)
         return self
+
+    def _encode_data(self, X, y, *, reset, classes, incremental):
+        """``(X, y_encoded, spec)`` for training: the architecture validates ``X``,
+        the head encodes ``y``. A head that derives its targets from ``X`` (the
+        language models) overrides this."""
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        X = self._validate_X(X, reset=reset)
+        y_encoded, spec = self._encode_target(
+            y, reset=reset, classes=classes, incremental=incremental
+        )
+        check_consistent_length(X, y_encoded)
+        return X, y_encoded, spec
 
     def _resolve_batch_size(self, n_samples):
         if self.batch_size == "auto":

@@ -159,3 +159,17 @@ SERIES_REGRESSOR_EXAMPLE = """
 >>> bool(model.fit(windows, next_value).score(windows, next_value) > {r2})
 True
 """
+
+#: Example of a language model: ``{name}`` and ``{settings}``.
+LANGUAGE_MODEL_EXAMPLE = """
+>>> from sknn_text import {name}
+>>> texts = ["the cat sat on the mat", "my old dog lay on the red rug"] * 15
+>>> lm = {name}({settings}epochs=40, learning_rate=0.01,
+...     random_state=0).fit(texts)
+>>> lm.predict_next(["my old dog lay on the"], top_k=1)
+[['red']]
+>>> lm.generate("the cat", top_k=1)
+'the cat sat on the mat'
+>>> bool(lm.perplexity(texts) < 1.5)
+True
+"""

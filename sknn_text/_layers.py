@@ -265,14 +265,19 @@ class TransformerEncoderBlock(layers.Layer):
     """Self-attention and a position-wise feed-forward network, each with a
     residual connection and layer normalization (post-norm, as in Vaswani et
     al. 2017). Padded positions are neither attended to nor change the mask.
+    With ``causal=True`` (a decoder block) each position attends only to itself
+    and the positions before it.
     """
 
-    def __init__(self, num_heads, feedforward_dim, dropout=0.0, seed=None, **kwargs):
+    def __init__(
+        self, num_heads, feedforward_dim, dropout=0.0, seed=None, causal=False, **kwargs
+    ):
         super().__init__(**kwargs)
         self.num_heads = num_heads
         self.feedforward_dim = feedforward_dim
         self.dropout = dropout
         self.seed = seed
+        self.causal = causal
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -306,7 +311,11 @@ class TransformerEncoderBlock(layers.Layer):
             keys = ops.expand_dims(mask, axis=1)
             attention_mask = ops.logical_and(keys, ops.ones_like(ops.expand_dims(mask, -1)))
         attended = self.attention(
-            inputs, inputs, attention_mask=attention_mask, training=training
+            inputs,
+            inputs,
+            attention_mask=attention_mask,
+            use_causal_mask=self.causal,
+            training=training,
         )
         x = self.norm_attention(
             inputs + self.drop_attention(attended, training=training)
@@ -324,4 +333,42 @@ class TransformerEncoderBlock(layers.Layer):
             "feedforward_dim": self.feedforward_dim,
             "dropout": self.dropout,
             "seed": self.seed,
+            "causal": self.causal,
         }
+
+
+@keras.saving.register_keras_serializable(package="sknn_text")
+class TiedEmbedding(layers.Embedding):
+    """An ``Embedding`` whose matrix also scores the next token (weight tying,
+    Press & Wolf 2017; Inan et al. 2017).
+
+    Called on token ids it embeds them; called with ``reverse=True`` on vectors
+    of width ``output_dim`` it returns one logit per token of the vocabulary,
+    ``x @ embeddings.T + bias``.
+    """
+
+    def build(self, input_shape=None):
+        super().build(input_shape)
+        self.output_bias = self.add_weight(
+            shape=(self.input_dim,), initializer="zeros", name="output_bias"
+        )
+
+    def call(self, inputs, reverse=False):
+        if not reverse:
+            return super().call(inputs)
+        kernel = ops.cast(self.embeddings, inputs.dtype)
+        return ops.matmul(inputs, ops.transpose(kernel)) + self.output_bias
+
+    def compute_output_shape(self, input_shape, reverse=False):
+        if not reverse:
+            return super().compute_output_shape(input_shape)
+        return (*input_shape[:-1], self.input_dim)
+
+    def compute_output_spec(self, inputs, reverse=False):
+        if not reverse:
+            return super().compute_output_spec(inputs)
+        shape = self.compute_output_shape(inputs.shape, reverse=True)
+        return keras.KerasTensor(shape, dtype=self.compute_dtype)
+
+    def compute_mask(self, inputs, mask=None):
+        return None

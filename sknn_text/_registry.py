@@ -23,7 +23,12 @@ import importlib
 from dataclasses import dataclass, field
 
 #: Task of an estimator -> title of its section in the API reference.
-TASKS = {"classifier": "Classifiers", "regressor": "Regressors", "tagger": "Taggers"}
+TASKS = {
+    "classifier": "Classifiers",
+    "regressor": "Regressors",
+    "tagger": "Taggers",
+    "language_model": "Language models",
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,9 @@ class Family:
         Further public names of the same classes (``GRURegressor``).
     compare : CompareEntry or None
         How ``compare`` builds it; None keeps it out of ``compare``.
+    task_modules : dict of str to str
+        Task to import path, for a task whose estimators live in another module
+        than ``module`` (a module kept short).
     """
 
     name: str
@@ -75,10 +83,18 @@ class Family:
     estimators: dict
     aliases: dict = field(default_factory=dict)
     compare: CompareEntry | None = None
+    task_modules: dict = field(default_factory=dict)
+
+    def module_of(self, name):
+        """Import path of the module that defines the estimator (or alias) ``name``."""
+        name = self.aliases.get(name, name)
+        task = next(task for task, cls in self.estimators.items() if cls == name)
+        return self.task_modules.get(task, self.module)
 
 
 _PACKAGE = __name__.rpartition(".")[0]
 _RECURRENT = f"{_PACKAGE}._architectures._recurrent"
+_RECURRENT_TAGGERS = {"tagger": f"{_PACKAGE}._architectures._recurrent_tagger"}
 _SEQUENCE_DESCRIPTION = "TextTokenizer + {} (64-d embedding, 32 units, mean pooling)"
 _RECURRENT_COMPARE = {"embedding_dim": 64, "units": 32, "pooling": "mean"}
 
@@ -108,8 +124,10 @@ _BUILT_IN = (
             "classifier": "LSTMTextClassifier",
             "regressor": "LSTMTextRegressor",
             "tagger": "LSTMTextTagger",
+            "language_model": "LSTMLanguageModel",
         },
         aliases={"LSTMRegressor": "LSTMTextRegressor"},
+        task_modules=_RECURRENT_TAGGERS,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("LSTM"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -121,8 +139,10 @@ _BUILT_IN = (
             "classifier": "GRUTextClassifier",
             "regressor": "GRUTextRegressor",
             "tagger": "GRUTextTagger",
+            "language_model": "GRULanguageModel",
         },
         aliases={"GRURegressor": "GRUTextRegressor"},
+        task_modules=_RECURRENT_TAGGERS,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("GRU"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -146,6 +166,7 @@ _BUILT_IN = (
             "classifier": "TransformerTextClassifier",
             "regressor": "TransformerTextRegressor",
             "tagger": "TransformerTextTagger",
+            "language_model": "TransformerLanguageModel",
         },
         compare=CompareEntry(
             "TextTokenizer + Transformer (64-d, 4 heads, 1 encoder block)",
@@ -212,7 +233,7 @@ def class_modules(*, built_in_only=False):
     names = {}
     for family in _BUILT_IN if built_in_only else families():
         for name in (*family.estimators.values(), *family.aliases):
-            names[name] = family.module
+            names[name] = family.module_of(name)
     return {**names, **STANDALONE}
 
 

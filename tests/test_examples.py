@@ -20,6 +20,7 @@ EXPECTED_OUTPUT = {
     "plot_forecasting_gru.py": "RMSE",
     "plot_explain_sentiment.py": "comprehensiveness",
     "plot_chunking_conll.py": "chunk F1",
+    "plot_language_model_chars.py": "test perplexity per character",
 }
 
 

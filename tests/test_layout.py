@@ -16,7 +16,7 @@ LAYERS = [
     # 0: no import of the package, or only of this layer
     {
         "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
-        "_vocabulary", "_model_bytes",
+        "_vocabulary", "_model_bytes", "_text_stream", "_sampling",
         "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "metrics",
     },
     # 1: the backend adapter, the parameter declarations
@@ -27,13 +27,14 @@ LAYERS = [
     {
         "_training", "_schedule", "_state", "_persistable", "_heads", "_heads._base",
         "_heads._document", "_heads._classifier", "_heads._regressor", "_heads._tagger",
+        "_heads._language_model",
     },
     # 4: the estimator base, the tokenizer
     {"_base", "preprocessing"},
     # 5: the architectures
     {
         "_architectures", "_architectures._inputs", "_architectures._mlp",
-        "_architectures._recurrent", "_architectures._cnn",
+        "_architectures._recurrent", "_architectures._recurrent_tagger", "_architectures._cnn",
         "_architectures._transformer", "_architectures._fasttext", "_architectures._tokens",
     },
     # 6: the top: public entry points, which may import anything below

@@ -11,6 +11,7 @@ as ``recurrent_dropout`` is 0 and the input is right-padded.
 
 from __future__ import annotations
 
+import dataclasses
 from numbers import Integral, Real
 from typing import ClassVar
 
@@ -18,16 +19,21 @@ import keras
 from keras import layers
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._docs import SERIES_REGRESSOR_EXAMPLE, TAGGER_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
+from .._base import BaseTextNetwork
+from .._docs import (
+    LANGUAGE_MODEL_EXAMPLE,
+    SERIES_REGRESSOR_EXAMPLE,
+    TOKEN_CLASSIFIER_EXAMPLE,
+    docstring,
+)
 from .._heads._base import Encoding, OutputSpec
 from .._heads._classifier import ClassifierHead
 from .._heads._document import document_outputs
+from .._heads._language_model import LanguageModelHead
 from .._heads._regressor import RegressorHead
-from .._heads._tagger import TaggerHead
 from .._layers import Seeds
 from .._params import estimator, parameters
 from ._inputs import SequenceInput, layer_sizes, sequence_input
-from ._tokens import TokenInput
 
 _CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
@@ -200,6 +206,51 @@ class RecurrentNetwork(SequenceInput):
         return super()._size_hint()
 
 
+@parameters
+class RecurrentLanguageNetwork(BaseTextNetwork):
+    """The recurrent architecture of a language model: embedded tokens, a stack
+    of recurrent layers read left to right, one output per position."""
+
+    units: int | tuple[int, ...] = 256
+    recurrent_dropout: float = 0.0
+    dropout: float = 0.2
+    learning_rate: float = 0.002
+
+    _cell = "lstm"
+    _parameter_constraints: ClassVar[dict] = {
+        name: RecurrentNetwork._parameter_constraints[name]
+        for name in ("units", "recurrent_dropout")
+    }
+    _parameter_docs: ClassVar[dict] = {
+        name: RecurrentNetwork._parameter_docs[name] for name in ("units", "recurrent_dropout")
+    }
+    _doc_wording: ClassVar[dict] = {
+        "embedding_where": "",
+        "dropout_where": "on the embeddings, between stacked layers and before the output "
+        "(Zaremba et al. 2014)",
+        "penalized": "the output layer's kernel",
+    }
+
+    @property
+    def _network_name(self):
+        return f"{self._cell}_language_model"
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs, x, embedding = self._embedded_tokens(seeds)
+        encoding = encode_recurrent(
+            inputs,
+            x,
+            cell=self._cell,
+            units=layer_sizes(self.units, "units", allow_empty=False),
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            pooling="mean",
+            summarize=False,
+            seeds=seeds,
+        )
+        return dataclasses.replace(encoding, embedding=embedding)
+
+
 _INPUT_KINDS = """
 Put a :class:`~sknn_text.preprocessing.TextTokenizer` in front of it for
 text: 2-D integer input is read as token ids (0 = right-padding, masked),
@@ -280,83 +331,37 @@ class GRUTextRegressor(RegressorHead, RecurrentNetwork):
     _cell = "gru"
 
 
+def _language_model_doc(layer, name):
+    return docstring(
+        f"{layer} language model: next-token prediction and text generation.",
+        """
+        Texts are split into words or characters (``level``) by the model
+        itself, embedded, and read left to right by a stack of recurrent
+        layers; a softmax over the vocabulary at every position predicts the
+        next token.
+        """,
+        LanguageModelHead,
+        notes=_CUDNN_NOTE,
+        examples=LANGUAGE_MODEL_EXAMPLE.format(
+            name=name, settings="units=32, embedding_dim=16, "
+        ),
+    )
+
+
+@estimator
+class LSTMLanguageModel(LanguageModelHead, RecurrentLanguageNetwork):
+    __doc__ = _language_model_doc(_LSTM, "LSTMLanguageModel")
+    _cell = "lstm"
+
+
+@estimator
+class GRULanguageModel(LanguageModelHead, RecurrentLanguageNetwork):
+    __doc__ = _language_model_doc(_GRU, "GRULanguageModel")
+    _cell = "gru"
+
+
 # The recurrent regressors also forecast numeric series: short aliases.
 SimpleRNNRegressor = SimpleRNNTextRegressor
 LSTMRegressor = LSTMTextRegressor
 GRURegressor = GRUTextRegressor
 
-
-# ------------------------------------------------------------------ taggers
-@parameters
-class RecurrentTaggerNetwork(TokenInput):
-    """The recurrent architecture over sentences of tokens, one vector per token."""
-
-    units: int | tuple[int, ...] = 100
-    bidirectional: bool = True
-    recurrent_dropout: float = 0.0
-    dropout: float = 0.5
-    learning_rate: float = 0.003
-
-    _cell = "lstm"
-    _parameter_constraints: ClassVar[dict] = {
-        name: RecurrentNetwork._parameter_constraints[name]
-        for name in ("units", "bidirectional", "recurrent_dropout")
-    }
-    _parameter_docs: ClassVar[dict] = {
-        name: RecurrentNetwork._parameter_docs[name]
-        for name in ("units", "bidirectional", "recurrent_dropout")
-    }
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "on the input of every recurrent layer and before the tag scores",
-        "penalized": "the tag-score layer's kernel",
-    }
-
-    @property
-    def _network_name(self):
-        return f"{self._cell}_tagger"
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x = self._embedded_input(seeds)
-        return encode_recurrent(
-            inputs,
-            x,
-            cell=self._cell,
-            units=layer_sizes(self.units, "units", allow_empty=False),
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout,
-            summarize=False,
-            seeds=seeds,
-        )
-
-
-_TAGGER_DESCRIPTION = """
-The tokens are embedded (the word, its shape and affixes, and any further
-columns of the tokens; see the user guide, "Tagging") and read by recurrent
-layers, in both directions by default; each token's output vector scores the
-tags.
-"""
-
-
-@estimator
-class LSTMTextTagger(TaggerHead, RecurrentTaggerNetwork):
-    __doc__ = docstring(
-        f"{_LSTM} tagger: one tag per token (chunks, named entities, parts of speech).",
-        _TAGGER_DESCRIPTION,
-        TaggerHead,
-        notes=_CUDNN_NOTE,
-        examples=TAGGER_EXAMPLE.format(name="LSTMTextTagger", settings=""),
-    )
-    _cell = "lstm"
-
-
-@estimator
-class GRUTextTagger(TaggerHead, RecurrentTaggerNetwork):
-    __doc__ = docstring(
-        f"{_GRU} tagger: one tag per token (chunks, named entities, parts of speech).",
-        _TAGGER_DESCRIPTION,
-        TaggerHead,
-        notes=_CUDNN_NOTE,
-        examples=TAGGER_EXAMPLE.format(name="GRUTextTagger", settings=""),
-    )
-    _cell = "gru"

@@ -9,15 +9,24 @@ takes the mean over the real positions.
 
 from __future__ import annotations
 
+import dataclasses
 from numbers import Integral
 from typing import ClassVar
 
 from keras import layers
 from sklearn.utils._param_validation import Interval
 
-from .._docs import SERIES_REGRESSOR_EXAMPLE, TAGGER_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
+from .._base import BaseTextNetwork
+from .._docs import (
+    LANGUAGE_MODEL_EXAMPLE,
+    SERIES_REGRESSOR_EXAMPLE,
+    TAGGER_EXAMPLE,
+    TOKEN_CLASSIFIER_EXAMPLE,
+    docstring,
+)
 from .._heads._base import Encoding
 from .._heads._classifier import ClassifierHead
+from .._heads._language_model import LanguageModelHead
 from .._heads._regressor import RegressorHead
 from .._heads._tagger import TaggerHead
 from .._layers import PositionEmbedding, TransformerEncoderBlock
@@ -37,6 +46,7 @@ def encode_transformer(
     n_blocks=1,
     dropout=0.0,
     project=False,
+    causal=False,
     seeds,
 ):
     """Position embeddings and ``n_blocks`` encoder blocks over ``x``.
@@ -59,6 +69,8 @@ def encode_transformer(
         Dropout rate inside the blocks and before the output layer.
     project : bool, default=False
         Project numeric steps to ``embedding_dim`` first.
+    causal : bool, default=False
+        Decoder blocks: each position attends only to itself and earlier ones.
     seeds : Seeds
         Seeds of the initializers and dropout layers.
 
@@ -72,7 +84,12 @@ def encode_transformer(
     x = PositionEmbedding(max_length, seed=seeds(), name="position_embedding")(x)
     for block in range(n_blocks):
         x = TransformerEncoderBlock(
-            num_heads, feedforward_dim, dropout=dropout, seed=seeds(), name=f"encoder_{block}"
+            num_heads,
+            feedforward_dim,
+            dropout=dropout,
+            seed=seeds(),
+            causal=causal,
+            name=f"{'decoder' if causal else 'encoder'}_{block}",
         )(x)
     return Encoding(inputs, x, pooling="mean", dropout=dropout)
 
@@ -227,5 +244,77 @@ class TransformerTextTagger(TaggerHead, TransformerTaggerNetwork):
         ``fit``; ``predict`` reads longer sentences in windows of that length.""",
         examples=TAGGER_EXAMPLE.format(
             name="TransformerTextTagger", settings="learning_rate=0.005, "
+        ),
+    )
+
+
+@parameters
+class TransformerLanguageNetwork(BaseTextNetwork):
+    """The causal Transformer (decoder) architecture of a language model."""
+
+    num_heads: int = 4
+    feedforward_dim: int = 512
+    n_blocks: int = 2
+    dropout: float = 0.1
+    learning_rate: float = 0.001
+
+    _network_name = "transformer_language_model"
+    _parameter_constraints: ClassVar[dict] = {
+        name: TransformerNetwork._parameter_constraints[name]
+        for name in ("num_heads", "feedforward_dim", "n_blocks")
+    }
+    _parameter_docs: ClassVar[dict] = {
+        "num_heads": ("int", "Attention heads of every decoder block."),
+        "feedforward_dim": (
+            "int",
+            "Hidden units of each block's position-wise feed-forward network.",
+        ),
+        "n_blocks": ("int", "Number of stacked decoder blocks."),
+    }
+    _doc_wording: ClassVar[dict] = {
+        "embedding_where": " and of every decoder block",
+        "dropout_where": "on the attention weights, inside every block and before the output",
+        "penalized": "the output layer's kernel",
+    }
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs, x, embedding = self._embedded_tokens(seeds)
+        encoding = encode_transformer(
+            inputs,
+            x,
+            max_length=self.sequence_length_,
+            embedding_dim=self.embedding_dim,
+            num_heads=self.num_heads,
+            feedforward_dim=self.feedforward_dim,
+            n_blocks=self.n_blocks,
+            dropout=self.dropout,
+            causal=True,
+            seeds=seeds,
+        )
+        return dataclasses.replace(encoding, embedding=embedding)
+
+
+@estimator
+class TransformerLanguageModel(LanguageModelHead, TransformerLanguageNetwork):
+    __doc__ = docstring(
+        "Causal Transformer (decoder) language model: next-token prediction and "
+        "text generation.",
+        """
+        Texts are split into words or characters (``level``) by the model
+        itself; token embeddings plus learned position embeddings go through
+        ``n_blocks`` decoder blocks, whose self-attention sees each position
+        and the ones before it only (a causal mask), and a softmax over the
+        vocabulary at every position predicts the next token.
+        """,
+        LanguageModelHead,
+        notes="""
+        The position embeddings cover ``sequence_length_`` positions: longer
+        texts are scored in windows and generation reads the last
+        ``sequence_length_`` tokens.
+        """,
+        examples=LANGUAGE_MODEL_EXAMPLE.format(
+            name="TransformerLanguageModel",
+            settings="embedding_dim=16, feedforward_dim=32, n_blocks=1, dropout=0.0,\n"
+            "...     sequence_length=12, batch_size=8, ",
         ),
     )

@@ -8,5 +8,7 @@ loss, and what ``predict`` returns.
 
 * ``_base``: the :class:`Encoding` seam, :class:`OutputSpec` and the output layer;
 * ``_document``: one output per document (pooling, dropout, output layer);
-* ``_classifier`` and ``_regressor``: the document tasks built on it.
+* ``_classifier`` and ``_regressor``: the document tasks built on it;
+* ``_language_model``: next-token prediction at every position, on raw texts
+  (its tokenizer is ``_text_stream``, its sampling ``_sampling``).
 """

@@ -32,6 +32,9 @@ class Encoding:
     output_layer : type
         Class of the output layer: ``Float64Dense`` unless the outputs are a
         sparse input read directly (a network without hidden layers).
+    embedding : keras.layers.Layer or None
+        The token embedding, for a head that ties its output to it (the
+        language models' ``tie_weights``).
     """
 
     inputs: Any
@@ -41,6 +44,7 @@ class Encoding:
     dropout: float = 0.0
     attention_units: int | None = None
     output_layer: type = Float64Dense
+    embedding: Any = None
 
 
 @dataclass(frozen=True)
