@@ -78,6 +78,23 @@ def run_worker(script, *args):
     return json.loads(lines[-1])
 
 
+def run_worker_lines(script, *args):
+    """Like ``run_worker``, for a worker that prints several JSON lines: all of them,
+    or one ``{"error": ...}`` line when it failed."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
+    done = subprocess.run(
+        [sys.executable, str(script), "--worker", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return [{"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}]
+    return [json.loads(line) for line in lines]
+
+
 def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)

@@ -12,7 +12,7 @@ benchmarks/results/accuracy.json. Families run one after the other in this proce
 
     python benchmarks/bench_accuracy.py            # every family, full IMDB: about an hour
     python benchmarks/bench_accuracy.py --families lr,mlp,fasttext
-    python benchmarks/bench_accuracy.py --quick    # 1,000/1,000 documents, 1 epoch, tiny
+    python benchmarks/bench_accuracy.py --quick    # 500/500 documents, 1 epoch, tiny
 """
 
 import argparse
@@ -163,7 +163,7 @@ def main():
     if unknown:
         parser.error(f"unknown families {unknown}; choose from {', '.join(FAMILIES)}")
 
-    data = load_split("imdb", limit=1000 if args.quick else None)
+    data = load_split("imdb", limit=500 if args.quick else None)
     rows = []
     for family in families:
         runs = [run_family(family, data, args.quick) for _ in range(args.repeats)]

@@ -13,7 +13,7 @@ arithmetic:
 The two sides alternate within one process (medians over ``--repeats``). Prints a
 markdown table and writes results/overhead.json.
 
-    python benchmarks/bench_overhead.py [--quick] [--repeats 3]
+    python benchmarks/bench_overhead.py [--quick] [--repeats 3]    # quick: 300 documents, 1 epoch
 """
 
 import argparse
@@ -99,7 +99,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=2)
     args = parser.parse_args()
     epochs = 1 if args.quick else args.epochs
-    texts, labels, _, _ = load_split("imdb", limit=500 if args.quick else 5000)
+    texts, labels, _, _ = load_split("imdb", limit=300 if args.quick else 5000)
     rows = []
     for name, make in (("mlp_sparse", mlp_case), ("lstm_full_rows", lstm_case)):
         data, plain, ours = make(texts, labels, epochs)

@@ -33,7 +33,7 @@ def load(quick):
     X_train, y_train = load_conll(folder / "train.txt.gz", feature_columns=[1])
     X_test, y_test = load_conll(folder / "test.txt", feature_columns=[1])
     if quick:
-        return X_train[:300], y_train[:300], X_test[:200], y_test[:200]
+        return X_train[:200], y_train[:200], X_test[:100], y_test[:100]
     return X_train, y_train, X_test, y_test
 
 
@@ -128,7 +128,7 @@ def run_ours(name, X_train, y_train, X_test, y_test, epochs, random_state=0):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="300 training sentences")
+    parser.add_argument("--quick", action="store_true", help="200 training sentences")
     parser.add_argument(
         "--epochs", default="auto", help='epochs of our taggers: an int or "auto" (default)'
     )
@@ -143,7 +143,7 @@ def main():
     rows = []
     if not args.no_crf:
         rows.append(
-            run_crf(X_train, y_train, X_test, y_test, 10 if args.quick else CRF_ITERATIONS)
+            run_crf(X_train, y_train, X_test, y_test, 5 if args.quick else CRF_ITERATIONS)
         )
     for name in args.models.split(","):
         for seed in args.seeds.split(","):
