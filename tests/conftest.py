@@ -1,6 +1,12 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# The tests train tiny models, whose steps are many small ops: one TensorFlow thread
+# per process runs them faster than several, and keeps the two workers of
+# ``pytest -n 2`` from fighting over two cores (measured: a 300-row fit of the
+# default Transformer takes 2.2 s instead of 3.4 s with both workers busy).
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 import keras
 import numpy as np
@@ -26,6 +32,32 @@ def make_reviews(n, seed=0, *, max_cues=1):
         labels.append(label)
     labels = np.array(labels)
     return texts, np.where(labels == 1, "pos", "neg"), 1.0 + 9.0 * labels
+
+
+#: Why the sample-weight equivalence checks of scikit-learn fail on every network.
+MINI_BATCH_REASON = (
+    "Mini-batch training cannot make a sample weight of 2 equal to duplicating the "
+    "sample: duplicates change the batches and the number of steps per epoch. "
+    "scikit-learn checks its own MLP here only with full-batch lbfgs."
+)
+
+
+def reported_not_run(parametrization, reason):
+    """``parametrization`` with the checks expected to fail for ``reason`` reported
+    as expected failures without running them.
+
+    For the mini-batch sample-weight checks: their failure is structural, so
+    running them (some 35 s of the suite) could never tell anything new.
+    """
+    params = []
+    for param in parametrization.args[1]:
+        marks = getattr(param, "marks", ())
+        if any(mark.name == "xfail" and mark.kwargs.get("reason") == reason for mark in marks):
+            param = pytest.param(
+                *param.values, marks=pytest.mark.xfail(reason=reason, run=False), id=param.id
+            )
+        params.append(param)
+    return pytest.mark.parametrize(parametrization.args[0], params, **parametrization.kwargs)
 
 
 class KeepWeights(keras.callbacks.Callback):
