@@ -91,13 +91,15 @@ JAX_SCRIPT = textwrap.dedent(
     compiled_steps()
 
     T = np.zeros((400, 40), dtype=np.int64)
-    for row, n in enumerate(rng.randint(1, 41, size=400)):
+    for row, n in enumerate(rng.randint(9, 41, size=400)):
         T[row, :n] = rng.randint(2, 50, size=n)
     lstm = LSTMTextClassifier(
         units=4, embedding_dim=4, batch_size=16, epochs=2, random_state=0
     )
     proba = lstm.fit(T, y).predict_proba(T)
-    # 25 batches, 1 to 40 tokens wide: compiled for powers of two (and 40) only.
+    # 25 batches of some 20 widths from 9 to 40 tokens: compiled for powers of two
+    # (and 40) only, i.e. 16, 32 and 40. No row is shorter than 9 tokens, so that
+    # these three shapes are all (each compile of the LSTM step takes over a second).
     lstm_steps = compiled_steps()
     assert np.isfinite(proba).all()
     print(mlp_steps, lstm_steps, "tensorflow" in sys.modules)

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import right_padded_tokens
 
 from sknn_text import (
     CNNTextRegressor,
@@ -62,16 +63,32 @@ def expected(estimator, X):
     return estimator.predict(X), estimator._target_scale
 
 
+class _FittedOnFirstUse(dict):
+    """``name -> (fitted estimator, X for the estimator, X for the graph)`` of
+    OTHER_CASES, each fitted when first asked for: with ``pytest -n``, a worker
+    fits only the cases of the tests it runs."""
+
+    def __missing__(self, name):
+        estimator, X, y, fed = OTHER_CASES[name]
+        if X is None:  # a regressor on the token ids of the tiny classifiers
+            X = fed = right_padded_tokens(40, 8, min_length=1)
+            y = (X != 0).sum(axis=1) * 3.0
+        self[name] = (estimator.fit(X, y), X, fed)
+        return self[name]
+
+
 @pytest.fixture(scope="module")
-def cases(tiny_classifiers):
-    """name -> (fitted estimator, X for the estimator, X for the graph)."""
-    found = {name: (estimator, X, X) for name, (estimator, X) in tiny_classifiers.items()}
-    tokens = tiny_classifiers["transformer"][1]
-    for name, (estimator, X, y, fed) in OTHER_CASES.items():
-        if X is None:  # a regressor on the same token ids
-            X, y, fed = tokens, (tokens != 0).sum(axis=1) * 3.0, tokens
-        found[name] = (estimator.fit(X, y), X, fed)
-    return found
+def other_cases():
+    return _FittedOnFirstUse()
+
+
+def case(request, name):
+    """(fitted estimator, X for the estimator, X for the graph) of ``name``: one of
+    the session's tiny classifiers, or of OTHER_CASES."""
+    if name in OTHER_CASES:
+        return request.getfixturevalue("other_cases")[name]
+    estimator, X = request.getfixturevalue("tiny_classifiers")[name]
+    return estimator, X, X
 
 
 def run_onnx(path, fed):
@@ -85,8 +102,8 @@ def run_onnx(path, fed):
     "name",
     ["mlp", "simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext", *OTHER_CASES],
 )
-def test_onnx_export_runs_in_onnxruntime_and_matches(cases, name, tmp_path):
-    estimator, X, fed = cases[name]
+def test_onnx_export_runs_in_onnxruntime_and_matches(request, name, tmp_path):
+    estimator, X, fed = case(request, name)
     estimator.export(tmp_path / "model.onnx")
     session, run = run_onnx(tmp_path / "model.onnx", fed)
     reference, scale = expected(estimator, X)
@@ -108,8 +125,8 @@ def test_onnx_export_runs_in_onnxruntime_and_matches(cases, name, tmp_path):
     ["mlp", "simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext",
      "cnn-3d-series-two-outputs"],
 )
-def test_tf_saved_model_export_serves_the_same(cases, name, tmp_path):
-    estimator, X, fed = cases[name]
+def test_tf_saved_model_export_serves_the_same(request, name, tmp_path):
+    estimator, X, fed = case(request, name)
     estimator.export(tmp_path / "saved_model", format="tf_saved_model")
     served = keras.layers.TFSMLayer(tmp_path / "saved_model", call_endpoint="serve")
     dtype = "int32" if fed.dtype.kind in "iu" else "float32"
@@ -118,9 +135,9 @@ def test_tf_saved_model_export_serves_the_same(cases, name, tmp_path):
     np.testing.assert_array_less(np.abs(outputs - reference) / scale, 1e-5)
 
 
-def test_export_checks_its_arguments(cases, tmp_path):
+def test_export_checks_its_arguments(tiny_classifiers, tmp_path):
     with pytest.raises(ValueError, match=r"format must be one of \['onnx', 'tf_saved_model'\]"):
-        cases["mlp"][0].export(tmp_path / "model.pt", format="torch")
+        tiny_classifiers["mlp"][0].export(tmp_path / "model.pt", format="torch")
     from sklearn.exceptions import NotFittedError
 
     with pytest.raises(NotFittedError):

@@ -54,18 +54,16 @@ def test_same_random_state_same_predictions_in_process_and_across_processes():
     first, second = fit_both(), fit_both()
     for name in first:
         np.testing.assert_array_equal(first[name], second[name])
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", FIT_AND_PREDICT],
-            capture_output=True, text=True, check=True, timeout=300,
-        )
-        for _ in range(2)
-    ]
-    outputs = [json.loads(run.stdout) for run in runs]
+    # One fresh process (its own hash seed, nothing fitted before) against this
+    # one, which has fitted other networks already: a second fresh process
+    # would only repeat that comparison at the price of one more TensorFlow import.
+    run = subprocess.run(
+        [sys.executable, "-c", FIT_AND_PREDICT],
+        capture_output=True, text=True, check=True, timeout=300,
+    )
+    other_process = json.loads(run.stdout)
     for name in first:
-        other_process = np.asarray(outputs[0][name])
-        np.testing.assert_array_equal(other_process, np.asarray(outputs[1][name]))
-        np.testing.assert_array_equal(other_process, first[name])
+        np.testing.assert_array_equal(np.asarray(other_process[name]), first[name])
 
 
 def draw_everything():
@@ -112,7 +110,13 @@ def _memory_mb(field):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self")
 def test_repeated_small_fits_do_not_grow_memory():
-    """30 fits of a grid search's size: peak RSS grows by at most 50 MB."""
+    """20 fits of a grid search's size: peak RSS grows by at most 33 MB.
+
+    The tolerances are per fit those of 30 fits (50 MB, and 15 MB between the
+    highs of the first and the last 15): 1.67 MB and 1 MB a fit. Measured here:
+    some 5 MB of peak and under 1 MB of late growth, over 20 fits as over 30.
+    """
+    n_fits = 20
 
     def one_fit(i):
         if i % 5:
@@ -127,20 +131,21 @@ def test_repeated_small_fits_do_not_grow_memory():
     gc.collect()
     peak_before = _memory_mb("VmHWM")
     rss = []
-    for i in range(30):
+    for i in range(n_fits):
         one_fit(i)
         if i % 5 == 4:
             gc.collect()
             rss.append(_memory_mb("VmRSS"))
     peak_growth = _memory_mb("VmHWM") - peak_before
     # RSS saw-tooths as the allocator trims; a leak raises its highs fit after fit.
-    late_growth = max(rss[3:]) - max(rss[:3])
+    half = len(rss) // 2
+    late_growth = max(rss[half:]) - max(rss[:half])
     measured = (
-        f"peak RSS +{peak_growth:.1f} MB over 30 fits; highest RSS of the last 15 "
-        f"fits {late_growth:+.1f} MB from that of the first 15"
+        f"peak RSS +{peak_growth:.1f} MB over {n_fits} fits; highest RSS of the last "
+        f"{n_fits // 2} fits {late_growth:+.1f} MB from that of the first {n_fits // 2}"
     )
-    assert peak_growth <= 50, measured
-    assert late_growth <= 15, measured
+    assert peak_growth <= n_fits * 50 / 30, measured
+    assert late_growth <= (n_fits // 2) * 1.0, measured
 
 
 @pytest.mark.parametrize(

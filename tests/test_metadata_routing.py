@@ -16,7 +16,7 @@ from sklearn.metrics import get_scorer, log_loss
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 
-from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer
+from sknn_text import CNNTextClassifier, MLPTextClassifier, TextTokenizer
 from sknn_text._base import BaseTextNetwork
 
 
@@ -40,16 +40,18 @@ def mlp_pipeline(request=True):
     return make_pipeline(TfidfVectorizer(), clf)
 
 
-def lstm_pipeline(request=True):
-    clf = LSTMTextClassifier(
-        units=8, embedding_dim=8, epochs=10, learning_rate=0.01, random_state=0
+def token_pipeline(request=True):
+    # Routing happens in the base class, the same for every network on token
+    # ids: the CNN fits in half the time of an LSTM.
+    clf = CNNTextClassifier(
+        filters=8, embedding_dim=8, epochs=10, learning_rate=0.01, random_state=0
     )
     if request:
         clf.set_fit_request(sample_weight=True)
     return make_pipeline(TextTokenizer(), clf)
 
 
-PIPELINES = {"mlp": mlp_pipeline, "lstm": lstm_pipeline}
+PIPELINES = {"mlp": mlp_pipeline, "tokens-cnn": token_pipeline}
 
 
 @pytest.fixture

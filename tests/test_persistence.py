@@ -104,15 +104,24 @@ CASES = {
 }
 
 
+class _FittedOnFirstUse(dict):
+    """``name -> the fitted estimator of CASES[name]``, each fitted when first asked
+    for: with ``pytest -n``, a worker fits only the cases of the tests it runs."""
+
+    def __missing__(self, name):
+        estimator, fit_X, fit_y, _ = CASES[name]
+        self[name] = estimator.fit(fit_X, fit_y)
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def fitted():
-    models = {}
-    for name, (estimator, fit_X, fit_y, _) in CASES.items():
-        models[name] = estimator.fit(fit_X, fit_y)
-    return models
+    return _FittedOnFirstUse()
 
 
+@pytest.fixture(scope="module")
 def pipelines():
+    """Fitted pipelines, read (never refitted) by the tests that use them."""
     return {
         "tokenizer-lstm": make_pipeline(
             TextTokenizer(max_tokens=10), LSTMTextClassifier(units=4, embedding_dim=4, **SMALL)
@@ -165,8 +174,8 @@ def test_pickle_and_joblib_round_trip(fitted, name, tmp_path):
     )
 
 
-def test_pipelines_round_trip():
-    for name, pipeline in pipelines().items():
+def test_pipelines_round_trip(pipelines):
+    for name, pipeline in pipelines.items():
         expected = pipeline.predict_proba(TEXTS)
         restored = pickle.loads(pickle.dumps(pipeline))
         np.testing.assert_array_equal(restored.predict_proba(TEXTS), expected, err_msg=name)
@@ -196,7 +205,7 @@ LOAD_AND_PREDICT = textwrap.dedent(
 )
 
 
-def test_fresh_process_predicts_bit_identically(fitted, tmp_path):
+def test_fresh_process_predicts_bit_identically(fitted, pipelines, tmp_path):
     expected, files = {}, []
     for name in [
         "mlp-string-labels",
@@ -216,7 +225,7 @@ def test_fresh_process_predicts_bit_identically(fitted, tmp_path):
             else:
                 estimator.save(path)
             files.append(str(path))
-    for name, pipeline in pipelines().items():
+    for name, pipeline in pipelines.items():
         expected[f"pipe-{name}"] = pipeline.predict_proba(TEXTS)
         for kind in ("pickle", "joblib"):
             path = tmp_path / f"pipe-{name}.{kind}"

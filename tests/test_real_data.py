@@ -52,7 +52,8 @@ def baseline_accuracy(rt_split):
 
 def test_tfidf_mlp_within_two_points_of_logistic_regression(rt_split, baseline_accuracy):
     X_train, X_test, y_train, y_test = rt_split
-    mlp = make_pipeline(tfidf(), MLPTextClassifier(random_state=0, epochs=2))
+    # 32 hidden units score as the default 100 here (0.780) in half the time.
+    mlp = make_pipeline(tfidf(), MLPTextClassifier((32,), random_state=0, epochs=2))
     accuracy = mlp.fit(X_train, y_train).score(X_test, y_test)
     print(f"rt_polarity: LR {baseline_accuracy:.4f}, TF-IDF + MLP {accuracy:.4f}")
     assert accuracy >= baseline_accuracy - 0.02
@@ -63,8 +64,8 @@ def test_tokenizer_lstm_clearly_beats_chance(rt_split):
     lstm = make_pipeline(
         TextTokenizer(max_tokens=20_000, sequence_length=40),
         LSTMTextClassifier(
-            embedding_dim=32, units=32, pooling="max", epochs=3, batch_size=64,
-            random_state=0,
+            embedding_dim=32, units=32, pooling="max", epochs=1, learning_rate=0.01,
+            batch_size=64, random_state=0,
         ),
     )
     accuracy = lstm.fit(X_train, y_train).score(X_test, y_test)

@@ -142,7 +142,12 @@ def test_mlflow_default_format_logs_and_loads_a_pipeline(pipelines, tmp_path, mo
     pipeline = pipelines["tfidf-mlp"]
     with mlflow.start_run():
         info = mlflow.sklearn.log_model(
-            pipeline, name="model", skops_trusted_types=sknn_text.skops_trusted_types()
+            pipeline,
+            name="model",
+            skops_trusted_types=sknn_text.skops_trusted_types(),
+            # Stated, not inferred: inferring them loads the model in a fresh
+            # Python (a TensorFlow import, some 7 s) and never fails a log.
+            pip_requirements=[f"sknn_text=={sknn_text.__version__}"],
         )
     assert info.flavors["sklearn"]["serialization_format"] == "skops"  # MLflow's default
     # Some MLflow 3 releases ask for an opt-in before they load any model, skops too.

@@ -1,7 +1,9 @@
 """A real Ctrl-C (SIGINT) stops fits, cross-validation, grid search and the CLI.
 
-Each test runs Python in a subprocess and sends it SIGINT once it reports that
-training is under way; nothing after the interrupted fit may be scored.
+The tests run Python in subprocesses and send SIGINT once one reports that
+training is under way; nothing after the interrupted fit may be scored. The
+direct fit and the model-selection cases share one process, interrupted once
+per case; the CLI runs as its own command.
 """
 
 import os
@@ -33,8 +35,17 @@ clf = MLPTextClassifier((64,), epochs=100000, random_state=0, callbacks=[Announc
 """
 
 
+def _sigint_as_from_a_terminal():
+    # A pytest started in the background (``&``, nohup) ignores SIGINT, and its
+    # children would inherit that: give them the default, as a terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(code, *, marker="TRAINING", args=None, timeout=120):
-    """Run ``code`` (or ``args``), SIGINT it when ``marker`` appears on stdout/stderr."""
+    """Run ``code`` (or ``args``), SIGINT it each time ``marker`` appears on stdout/stderr.
+
+    Returns the exit status, the whole output and the number of signals sent.
+    """
     command = args or [sys.executable, "-c", textwrap.dedent(PREAMBLE) + textwrap.dedent(code)]
     process = subprocess.Popen(
         command,
@@ -42,50 +53,99 @@ def interrupt(code, *, marker="TRAINING", args=None, timeout=120):
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_sigint_as_from_a_terminal,
     )
-    lines, deadline = [], time.monotonic() + timeout
-    for line in process.stdout:
-        lines.append(line)
-        if marker in line:
-            time.sleep(0.3)
-            process.send_signal(signal.SIGINT)
-            break
-        assert time.monotonic() < deadline, "".join(lines)
-    rest, _ = process.communicate(timeout=timeout)
-    return process.returncode, "".join(lines) + rest
+    lines, sent, deadline = [], 0, time.monotonic() + timeout
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if marker in line:
+                time.sleep(0.3)
+                process.send_signal(signal.SIGINT)
+                sent += 1
+                if args:  # a command: one signal, then let it finish
+                    break
+            assert time.monotonic() < deadline, "".join(lines)
+        rest, _ = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:  # never leave a fit of 100000 epochs behind
+            process.kill()
+            process.communicate()
+    return process.returncode, "".join(lines) + rest, sent
 
 
-def test_a_direct_fit_keeps_its_epochs_and_stays_usable():
-    status, output = interrupt(
-        """
-        try:
-            clf.fit(X, y)
-        except KeyboardInterrupt as error:
-            print("KEPT", clf.n_iter_, len(clf.history_["loss"]), clf.score(X, y) > 0.9)
-            print("MESSAGE", error)
-        """
+#: ``call`` of each model-selection case; it must not reach ``print('SCORED', ...)``.
+MODEL_SELECTION = {
+    "cross_val_score": "from sklearn.model_selection import cross_val_score\n"
+    "scores = cross_val_score(clf, X, y, cv=3)",
+    "GridSearchCV": "from sklearn.model_selection import GridSearchCV\n"
+    "scores = GridSearchCV(clf, {'alpha': [1e-4, 1e-3]}, cv=2).fit(X, y)",
+}
+
+#: The direct fit and each model-selection case, one after another in one process
+#: (one TensorFlow import instead of three), each interrupted once it trains. A
+#: KeyboardInterrupt that leaves a model-selection call is printed with its
+#: traceback, as the interpreter would print it on its way out.
+SCENARIOS = """
+import traceback
+
+print("=== fit", flush=True)
+try:
+    clf.fit(X, y)
+except KeyboardInterrupt as error:
+    print("KEPT", clf.n_iter_, len(clf.history_["loss"]), clf.score(X, y) > 0.9)
+    print("MESSAGE", error)
+for name, case in CASES:
+    print("===", name, flush=True)
+    try:
+        case()
+    except KeyboardInterrupt:
+        traceback.print_exc()
+        print("LEFT", name, flush=True)
+print("=== end", flush=True)
+"""
+
+
+def scenarios_code():
+    """Each model-selection ``call`` as a function (not ``exec``: a KeyboardInterrupt
+    through ``exec`` would make the interpreter exit by SIGINT, even if caught)."""
+    functions = "".join(
+        f"def case_{i}():\n{textwrap.indent(call, '    ')}\n    print('SCORED', scores)\n\n"
+        for i, call in enumerate(MODEL_SELECTION.values())
     )
-    assert status == 0, output
-    kept = next(line for line in output.splitlines() if line.startswith("KEPT"))
+    cases = ", ".join(f"({name!r}, case_{i})" for i, name in enumerate(MODEL_SELECTION))
+    return f"{functions}CASES = [{cases}]\n{SCENARIOS}"
+
+
+@pytest.fixture(scope="module")
+def interrupted_scenarios():
+    """Exit status, signals sent, ``{scenario: its output}`` and the whole output."""
+    status, output, sent = interrupt(scenarios_code())
+    sections = {}
+    for section in output.split("=== ")[1:]:
+        name, _, text = section.partition("\n")
+        sections[name] = text
+    return status, sent, sections, output
+
+
+def test_a_direct_fit_keeps_its_epochs_and_stays_usable(interrupted_scenarios):
+    status, sent, sections, output = interrupted_scenarios
+    assert status == 0 and "end" in sections, output
+    assert sent == 1 + len(MODEL_SELECTION), output
+    kept = next(line for line in sections["fit"].splitlines() if line.startswith("KEPT"))
     _, n_iter, n_history, good = kept.split()
     assert int(n_iter) == int(n_history) >= 2 and good == "True"
-    assert "keeps the weights of the last completed epoch and is usable" in output
+    assert "keeps the weights of the last completed epoch and is usable" in sections["fit"]
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        "from sklearn.model_selection import cross_val_score\n"
-        "scores = cross_val_score(clf, X, y, cv=3)",
-        "from sklearn.model_selection import GridSearchCV\n"
-        "scores = GridSearchCV(clf, {'alpha': [1e-4, 1e-3]}, cv=2).fit(X, y)",
-    ],
-    ids=["cross_val_score", "GridSearchCV"],
-)
-def test_model_selection_stops_instead_of_scoring(call):
-    status, output = interrupt(call + "\nprint('SCORED', scores)\n")
-    assert "SCORED" not in output, output
-    assert status != 0 and "KeyboardInterrupt" in output
+@pytest.mark.parametrize("name", list(MODEL_SELECTION))
+def test_model_selection_stops_instead_of_scoring(interrupted_scenarios, name):
+    _, _, sections, output = interrupted_scenarios
+    assert name in sections, output
+    section = sections[name]
+    assert "SCORED" not in section, output
+    # The interrupt left the call: the KeyboardInterrupt reached the caller.
+    assert "KeyboardInterrupt" in section and f"LEFT {name}" in section, output
 
 
 def test_the_cli_prints_one_line_and_exits_130(tmp_path):
@@ -93,7 +153,7 @@ def test_the_cli_prints_one_line_and_exits_130(tmp_path):
     rows = [f"{'good' if i % 2 else 'bad'} film number {i},{'pos' if i % 2 else 'neg'}"
             for i in range(400)]
     path.write_text("text,label\n" + "\n".join(rows) + "\n")
-    status, output = interrupt(
+    status, output, _ = interrupt(
         None,
         marker="[1/",
         args=[
