@@ -62,25 +62,9 @@ def current_rss_mb():
     return float("nan")
 
 
-def run_worker(script, *args):
-    """Run ``script --worker args...`` in a fresh process; it prints one JSON line."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
-    done = subprocess.run(
-        [sys.executable, str(script), "--worker", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(lines[-1])
-
-
 def run_worker_lines(script, *args):
-    """Like ``run_worker``, for a worker that prints several JSON lines: all of them,
-    or one ``{"error": ...}`` line when it failed."""
+    """Run ``script --worker args...`` in a fresh process and return the JSON lines it
+    printed, or one ``{"error": ...}`` line when it failed."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
     done = subprocess.run(
         [sys.executable, str(script), "--worker", *map(str, args)],
@@ -93,6 +77,11 @@ def run_worker_lines(script, *args):
     if done.returncode != 0 or not lines:
         return [{"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}]
     return [json.loads(line) for line in lines]
+
+
+def run_worker(script, *args):
+    """Run ``script --worker args...`` in a fresh process; its last JSON line."""
+    return run_worker_lines(script, *args)[-1]
 
 
 def timed(function, *args, **kwargs):
