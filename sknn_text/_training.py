@@ -15,7 +15,12 @@ one place:
   ``max_epochs``; with ``restore_best`` the best epoch's weights are put back;
 * Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch puts back
   the weights of the best (validated) or last completed epoch and reports the
-  interruption in ``EpochLog.interrupted``; before that it propagates;
+  interruption in ``EpochLog.interrupted``; before that it propagates. In the
+  main thread, a first Ctrl-C only raises a flag that the loop reads after
+  each batch (:func:`deferred_interrupt`): Python would drop the
+  ``KeyboardInterrupt`` if it were raised inside a destructor or a weakref
+  callback that TensorFlow or Keras runs, and training would go on. A second
+  Ctrl-C raises at once;
 * Keras callbacks given by the user see the usual ``on_*`` calls.
 
 :class:`TrainingParameters` declares the constructor parameters that drive it.
@@ -23,7 +28,10 @@ one place:
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from typing import ClassVar
@@ -239,6 +247,36 @@ def check_callbacks(callbacks):
     return callbacks
 
 
+@contextlib.contextmanager
+def deferred_interrupt():
+    """Inside the block, a first SIGINT sets a flag instead of raising.
+
+    Yields a function that tells whether Ctrl-C was pressed. The handler is
+    installed only in the main thread and only over Python's default one (a
+    handler of the user's, or a fit in a worker thread, is left alone: the
+    function then always says no). A second Ctrl-C raises ``KeyboardInterrupt``
+    at once, for a loop that no longer reads the flag.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield lambda: False
+        return
+    pressed = []
+
+    def handler(signum, frame):
+        if pressed:
+            raise KeyboardInterrupt
+        pressed.append(signum)
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: bool(pressed)
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _evaluate(steps, batches):
     steps.reset()
     for index in range(len(batches)):
@@ -278,6 +316,15 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
         epochs=schedule.max_epochs,
         steps=len(train),
     )
+    log = EpochLog()
+    model.stop_training = False
+    with deferred_interrupt() as interrupted:
+        _loop(model, train, validation, schedule, steps, callbacks, log, interrupted)
+    return log
+
+
+def _loop(model, train, validation, schedule, steps, callbacks, log, interrupted):
+    """The body of :func:`run_epochs`; fills ``log``."""
     batch_hooks = bool(callbacks.callbacks)
     patience = _Patience(schedule, model)
     keep_last = not schedule.restore_best
@@ -285,8 +332,6 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
     # that an interrupt at any moment finds logs and weights of the same epochs
     # (weights None: the model's own, while they are being copied).
     completed = ((), None)
-    log = EpochLog()
-    model.stop_training = False
     try:
         callbacks.on_train_begin()
         for epoch in range(1, schedule.max_epochs + 1):
@@ -298,6 +343,8 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
                 batch_logs = steps.train(train[index])
                 if batch_hooks:
                     callbacks.on_train_batch_end(index, batch_logs)
+                if interrupted():
+                    raise KeyboardInterrupt
             train.on_epoch_end()
             logs = steps.logs()
             if not math.isfinite(logs["loss"]):
@@ -317,7 +364,11 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
                 log.stopped_by_patience = stop
                 log.stopped_by_callback = not stop
                 break
+            if interrupted():  # pressed during validation or a callback
+                raise KeyboardInterrupt
         callbacks.on_train_end()
+        if interrupted():
+            raise KeyboardInterrupt
     except KeyboardInterrupt:
         if not completed[0]:
             raise
@@ -334,4 +385,3 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
         for name in sorted(record):
             log.history.setdefault(name, []).append(record[name])
     log.best_epoch = patience.best_epoch if schedule.restore_best else None
-    return log
