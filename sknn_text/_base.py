@@ -91,6 +91,9 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
         Number of features (columns, or time steps for sequences) seen in fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` in fit was a DataFrame with string column names."""
+    #: ``epochs="auto"`` without a validation split: ``(epochs, optimizer
+    #: steps)``, whichever gives more epochs; None for the schedule's default.
+    _small_data_budget = None
     _fitted_attributes = ("model_", "n_iter_", "history_", "n_features_in_", "feature_names_in_")
     #: Name of the keras.Model.
     _network_name = "network"
@@ -147,6 +150,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 validation_fraction=self.validation_fraction,
                 n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol,
+                small_data=self._small_data_budget,
             )
             if in_place:
                 model = self.model_

@@ -65,13 +65,27 @@ AUTO_RELATIVE_TOL = 0.0
 #: ``epochs="auto"`` holds out a validation split when it gets this many rows...
 AUTO_MIN_VALIDATION = 20
 #: ... and otherwise trains this many epochs, or as many as make
-#: ``AUTO_SMALL_DATA_STEPS`` optimizer steps, whichever is more.
+#: ``AUTO_SMALL_DATA_STEPS`` optimizer steps, whichever is more (the
+#: bag-of-words families; see :data:`SEQUENCE_SMALL_DATA`)...
 AUTO_SMALL_DATA_EPOCHS = 50
 AUTO_SMALL_DATA_STEPS = 200
+#: ... and half of that for the networks that read word order (recurrent,
+#: convolutional, Transformer): on 200-row samples of three shared data sets
+#: they scored the same with half the updates (``benchmarks/README.md``), at
+#: 2.5 to 5 ms an update against under 1 ms for the MLP and fastText.
+SEQUENCE_SMALL_DATA = (25, 100)
 
 
 def plan_epochs(
-    epochs, *, early_stopping, n_samples, batch_size, validation_fraction, n_iter_no_change, tol
+    epochs,
+    *,
+    early_stopping,
+    n_samples,
+    batch_size,
+    validation_fraction,
+    n_iter_no_change,
+    tol,
+    small_data=None,
 ):
     """The :class:`Schedule` of a fit on ``n_samples`` rows.
 
@@ -86,7 +100,8 @@ def plan_epochs(
       least 2; never before ``AUTO_MIN_STEPS`` steps, at most
       ``max(AUTO_MAX_EPOCHS, 2 * min_epochs)`` epochs; restore the best
       epoch. Without a split, train ``AUTO_SMALL_DATA_EPOCHS`` epochs or
-      ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more.
+      ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more (``small_data``, an
+      ``(epochs, steps)`` pair, replaces the two).
     """
     if epochs != "auto":
         if early_stopping:
@@ -94,8 +109,9 @@ def plan_epochs(
         return Schedule(epochs, patience=epochs + 1, tol=tol)
     n_validation = math.ceil(validation_fraction * n_samples)
     if not early_stopping and n_validation < AUTO_MIN_VALIDATION:
+        least, steps = small_data or (AUTO_SMALL_DATA_EPOCHS, AUTO_SMALL_DATA_STEPS)
         steps_per_epoch = math.ceil(n_samples / batch_size)
-        epochs = max(AUTO_SMALL_DATA_EPOCHS, math.ceil(AUTO_SMALL_DATA_STEPS / steps_per_epoch))
+        epochs = max(least, math.ceil(steps / steps_per_epoch))
         return Schedule(epochs, patience=epochs + 1, tol=tol)
     steps_per_epoch = math.ceil(max(n_samples - n_validation, 1) / batch_size)
     min_epochs = math.ceil(AUTO_MIN_STEPS / steps_per_epoch)

@@ -8,13 +8,14 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
-from sknn_text import MLPTextClassifier, MLPTextRegressor
+from sknn_text import FastTextClassifier, LSTMTextClassifier, MLPTextClassifier, MLPTextRegressor
 from sknn_text._schedule import (
     AUTO_MAX_EPOCHS,
     AUTO_MIN_STEPS,
     AUTO_PATIENCE_STEPS,
     AUTO_SMALL_DATA_EPOCHS,
     AUTO_SMALL_DATA_STEPS,
+    SEQUENCE_SMALL_DATA,
     plan_epochs,
 )
 
@@ -50,6 +51,22 @@ def test_auto_without_enough_rows_for_validation_trains_a_fixed_budget():
     assert schedule.max_epochs == max(AUTO_SMALL_DATA_EPOCHS, math.ceil(AUTO_SMALL_DATA_STEPS / 5))
     assert schedule.patience > schedule.max_epochs  # never stops early
     assert plan(n_samples=150, early_stopping=True).validated  # unless asked to
+
+
+@pytest.mark.parametrize(
+    ("estimator", "epochs"),
+    [
+        (MLPTextClassifier((4,)), max(AUTO_SMALL_DATA_EPOCHS, AUTO_SMALL_DATA_STEPS)),
+        (FastTextClassifier(embedding_dim=4), max(AUTO_SMALL_DATA_EPOCHS, AUTO_SMALL_DATA_STEPS)),
+        (LSTMTextClassifier(units=4, embedding_dim=4), max(SEQUENCE_SMALL_DATA)),
+    ],
+    ids=["mlp", "fasttext", "lstm"],
+)
+def test_small_data_budget_per_family(estimator, epochs):
+    # 30 rows make one batch an epoch: the steps decide. The networks that read
+    # word order get half the updates of the bag-of-words ones.
+    X = np.random.RandomState(0).randint(2, 9, size=(30, 5))
+    assert estimator.fit(X, np.arange(30) % 2).n_iter_ == epochs
 
 
 def test_an_int_is_exact_unless_early_stopping_caps_it():

@@ -32,6 +32,8 @@ class FastTextNetwork(SequenceInput):
 
     learning_rate: float = 0.01
 
+    # A bag of tokens and n-grams: updates as cheap as the MLP's, and as many.
+    _small_data_budget = None
     _network_name = "fasttext"
     _doc_wording: ClassVar[dict] = {
         "embedding_where": " of tokens, n-grams or features: the width of the document vector",
