@@ -37,6 +37,7 @@ from sklearn.utils.validation import (
 
 from ._backend import out_of_memory_errors, prepare_training, release_kernel_cache
 from ._data import ArrayBatches, predict_in_batches
+from ._interrupts import deferred_interrupt
 from ._layers import Seeds
 from ._optimizers import make_optimizer
 from ._params import parameters
@@ -134,7 +135,12 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
     def _train(self, X, y, sample_weight, *, mode, epochs, classes=None, incremental=False):
         reset = mode == "fresh"
         in_place = mode == "partial"
-        with state_restored_on_error(self, self.model_ if in_place else None):
+        # Ctrl-C is read at safe points (see _interrupts): after the model is
+        # built, then between batches. The state is restored on any error.
+        with (
+            deferred_interrupt() as interrupted,
+            state_restored_on_error(self, self.model_ if in_place else None),
+        ):
             callbacks = check_callbacks(self.callbacks)
             X, y_encoded, spec = self._encode_data(
                 X, y, reset=reset, classes=classes, incremental=incremental
@@ -157,6 +163,8 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             else:
                 with quiet_native_logs():  # TensorFlow's first ops may log
                     model = self._new_model(spec, batch_size, rng, warm=mode == "warm")
+            if interrupted():
+                raise KeyboardInterrupt
             log = self._fit_epochs(
                 model,
                 X,

@@ -17,10 +17,7 @@ one place:
   the weights of the best (validated) or last completed epoch and reports the
   interruption in ``EpochLog.interrupted``; before that it propagates. In the
   main thread, a first Ctrl-C only raises a flag that the loop reads after
-  each batch (:func:`deferred_interrupt`): Python would drop the
-  ``KeyboardInterrupt`` if it were raised inside a destructor or a weakref
-  callback that TensorFlow or Keras runs, and training would go on. A second
-  Ctrl-C raises at once;
+  each batch (see ``_interrupts``). A second Ctrl-C raises at once;
 * Keras callbacks given by the user see the usual ``on_*`` calls.
 
 :class:`TrainingParameters` declares the constructor parameters that drive it.
@@ -28,10 +25,7 @@ one place:
 
 from __future__ import annotations
 
-import contextlib
 import math
-import signal
-import threading
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from typing import ClassVar
@@ -40,6 +34,7 @@ import keras
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._backend import training_steps
+from ._interrupts import deferred_interrupt
 from ._optimizers import OPTIMIZERS
 from ._params import parameters
 
@@ -247,36 +242,6 @@ def check_callbacks(callbacks):
     return callbacks
 
 
-@contextlib.contextmanager
-def deferred_interrupt():
-    """Inside the block, a first SIGINT sets a flag instead of raising.
-
-    Yields a function that tells whether Ctrl-C was pressed. The handler is
-    installed only in the main thread and only over Python's default one (a
-    handler of the user's, or a fit in a worker thread, is left alone: the
-    function then always says no). A second Ctrl-C raises ``KeyboardInterrupt``
-    at once, for a loop that no longer reads the flag.
-    """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
-        yield lambda: False
-        return
-    pressed = []
-
-    def handler(signum, frame):
-        if pressed:
-            raise KeyboardInterrupt
-        pressed.append(signum)
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield lambda: bool(pressed)
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
 def _evaluate(steps, batches):
     steps.reset()
     for index in range(len(batches)):
@@ -333,6 +298,8 @@ def _loop(model, train, validation, schedule, steps, callbacks, log, interrupted
     # (weights None: the model's own, while they are being copied).
     completed = ((), None)
     try:
+        if interrupted():  # pressed while the model was built or traced
+            raise KeyboardInterrupt
         callbacks.on_train_begin()
         for epoch in range(1, schedule.max_epochs + 1):
             steps.reset()

@@ -16,7 +16,7 @@ LAYERS = [
     # 0: no import of the package, or only of this layer
     {
         "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
-        "_vocabulary", "_model_bytes", "_text_stream", "_sampling",
+        "_interrupts", "_vocabulary", "_model_bytes", "_text_stream", "_sampling",
         "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "metrics",
     },
     # 1: the backend adapter, the parameter declarations

@@ -123,6 +123,27 @@ try:
     print("FINISHED", late.n_iter_)
 except KeyboardInterrupt:
     print("STOPPED", late.n_iter_)
+# A Ctrl-C while the network is built (or a step traced) waits for the build
+# to finish: raised inside TensorFlow's graph construction, it can leave a
+# half-built graph and surface as an unrelated error. The fit then stops, and
+# the estimator stays unfitted.
+print("=== build", flush=True)
+import sknn_text._base as base
+building = base.BaseTextNetwork._new_model
+
+def pressed_while_building(self, *args, **kwargs):
+    signal.raise_signal(signal.SIGINT)
+    model = building(self, *args, **kwargs)
+    print("BUILT", flush=True)
+    return model
+
+base.BaseTextNetwork._new_model = pressed_while_building
+fresh = MLPTextClassifier((8,), epochs=3, random_state=0)
+try:
+    fresh.fit(X[:300], y[:300])
+except KeyboardInterrupt:
+    print("UNFITTED", not hasattr(fresh, "model_"), flush=True)
+base.BaseTextNetwork._new_model = building
 for name, case in CASES:
     print("===", name, flush=True)
     try:
@@ -169,6 +190,11 @@ def test_a_direct_fit_keeps_its_epochs_and_stays_usable(interrupted_scenarios):
 def test_a_ctrl_c_inside_a_destructor_still_stops_the_fit(interrupted_scenarios):
     _, _, sections, output = interrupted_scenarios
     assert "STOPPED 2" in sections["destructor"], output
+
+
+def test_a_ctrl_c_while_building_waits_for_the_build_then_stops(interrupted_scenarios):
+    _, _, sections, output = interrupted_scenarios
+    assert sections["build"].split() == ["BUILT", "UNFITTED", "True"], output
 
 
 @pytest.mark.parametrize("name", list(MODEL_SELECTION))

@@ -5,6 +5,7 @@ import weakref
 import keras
 import numpy as np
 
+from .._interrupts import deferred_interrupt
 from .._quiet import quiet_first_call
 
 
@@ -183,9 +184,15 @@ def predict_on_batch(model, x):
         def predict(inputs):
             return reference()(inputs, training=False)
 
-        predictor = tf.function(predict, input_signature=[spec], jit_compile=False)
-        predictor = quiet_first_call(predictor)
+        # A Ctrl-C while the step is traced is raised once the trace is done.
+        with deferred_interrupt() as interrupted:
+            predictor = tf.function(predict, input_signature=[spec], jit_compile=False)
+            predictor = quiet_first_call(predictor)
+            outputs = predictor(x)
+        if interrupted():
+            raise KeyboardInterrupt
         _PREDICTORS[model] = predictor
+        return outputs
     return predictor(x)
 
 
