@@ -106,7 +106,7 @@ def run_datasets(quick, names=DATASETS):
     return rows
 
 
-def run_small(quick):
+def run_small(quick, n_rows=200, seed=0):
     from sklearn.model_selection import train_test_split
 
     from sknn_text.compare import compare_models, default_models
@@ -118,8 +118,8 @@ def run_small(quick):
         y = values.astype(float) if task == "regression" else values
         keep, _ = train_test_split(
             np.arange(len(texts)),
-            train_size=200,
-            random_state=0,
+            train_size=n_rows,
+            random_state=seed,
             stratify=y if task == "classification" else None,
         )
         X = [texts[i] for i in keep]
@@ -132,7 +132,7 @@ def run_small(quick):
             result = compare_models(models, X, y[keep], task=task, cv=5)
         metric = result.primary_metric
         reference = result.table[0][f"{metric}_mean"]
-        row = {"dataset": f"{name} (200 rows)", "metric": metric, "lr": reference}
+        row = {"dataset": f"{name} ({n_rows} rows)", "metric": metric, "lr": reference}
         for line in result.table:
             row[f"{line['model']}_fit_s"] = line["fit_time"]
         for line in result.table[1:]:
@@ -167,6 +167,8 @@ def main():
     parser.add_argument(
         "--datasets", default=",".join(DATASETS), help="the data sets of the datasets part"
     )
+    parser.add_argument("--rows", type=int, default=200, help="rows of each small sample")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the small samples")
     parser.add_argument("--repeats", type=int, default=1, help="ignored (one run)")
     args = parser.parse_args()
     parts = [part for part in args.parts.split(",") if part]
@@ -202,7 +204,7 @@ def main():
         wins = sum(row["best_minus_lr"] >= 0 for row in rows)
         print(f"\nbest neural family >= LR on {wins} of {len(rows)} data sets")
     if "small" in parts:
-        rows = run_small(args.quick)
+        rows = run_small(args.quick, args.rows, args.seed)
         payload["small"] = rows
         keys = ["dataset", "metric", "lr", *[k for k in rows[0] if k.endswith("_minus_lr")]]
         print("\n200-row samples, 5-fold CV, family minus baseline:\n")

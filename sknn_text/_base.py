@@ -43,7 +43,7 @@ from ._optimizers import make_optimizer
 from ._params import parameters
 from ._persistable import PersistableNetwork
 from ._quiet import quiet_native_logs
-from ._schedule import cap_message, plan_epochs, validation_split
+from ._schedule import BAG_OF_WORDS, cap_message, plan_epochs, validation_split
 from ._state import state_restored_on_error
 from ._training import (
     NonFiniteLoss,
@@ -92,9 +92,8 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
         Number of features (columns, or time steps for sequences) seen in fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` in fit was a DataFrame with string column names."""
-    #: ``epochs="auto"`` without a validation split: ``(epochs, optimizer
-    #: steps)``, whichever gives more epochs; None for the schedule's default.
-    _small_data_budget = None
+    #: The sizes of ``epochs="auto"`` for this family (``_schedule.AutoBudget``).
+    _auto_budget = BAG_OF_WORDS
     _fitted_attributes = ("model_", "n_iter_", "history_", "n_features_in_", "feature_names_in_")
     #: Name of the keras.Model.
     _network_name = "network"
@@ -156,7 +155,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 validation_fraction=self.validation_fraction,
                 n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol,
-                small_data=self._small_data_budget,
+                budget=self._auto_budget,
             )
             if in_place:
                 model = self.model_

@@ -65,15 +65,33 @@ AUTO_RELATIVE_TOL = 0.0
 #: ``epochs="auto"`` holds out a validation split when it gets this many rows...
 AUTO_MIN_VALIDATION = 20
 #: ... and otherwise trains this many epochs, or as many as make
-#: ``AUTO_SMALL_DATA_STEPS`` optimizer steps, whichever is more (the
-#: bag-of-words families; see :data:`SEQUENCE_SMALL_DATA`)...
+#: ``AUTO_SMALL_DATA_STEPS`` optimizer steps, whichever is more.
 AUTO_SMALL_DATA_EPOCHS = 50
 AUTO_SMALL_DATA_STEPS = 200
-#: ... and half of that for the networks that read word order (recurrent,
-#: convolutional, Transformer): on 200-row samples of three shared data sets
-#: they scored the same with half the updates (``benchmarks/README.md``), at
-#: 2.5 to 5 ms an update against under 1 ms for the MLP and fastText.
-SEQUENCE_SMALL_DATA = (25, 100)
+
+
+@dataclass(frozen=True)
+class AutoBudget:
+    """The sizes of ``epochs="auto"`` that a family may set: optimizer steps
+    before patience may stop a validated fit, and the fixed budget (epochs or
+    steps, whichever is more) of a fit without a validation split."""
+
+    min_steps: int = AUTO_MIN_STEPS
+    small_data_epochs: int = AUTO_SMALL_DATA_EPOCHS
+    small_data_steps: int = AUTO_SMALL_DATA_STEPS
+
+
+#: The MLP and fastText: a bag of words or n-grams, updates under 1 ms.
+BAG_OF_WORDS = AutoBudget()
+#: The networks that read word order (recurrent, convolutional, Transformer)
+#: get half the updates: on 200- and 400-row samples of three shared data sets
+#: they scored the same with half (``benchmarks/README.md``), at 2.5 to 5 ms an
+#: update.
+WORD_ORDER = AutoBudget(
+    min_steps=AUTO_MIN_STEPS // 2,
+    small_data_epochs=AUTO_SMALL_DATA_EPOCHS // 2,
+    small_data_steps=AUTO_SMALL_DATA_STEPS // 2,
+)
 
 
 def plan_epochs(
@@ -85,7 +103,7 @@ def plan_epochs(
     validation_fraction,
     n_iter_no_change,
     tol,
-    small_data=None,
+    budget=BAG_OF_WORDS,
 ):
     """The :class:`Schedule` of a fit on ``n_samples`` rows.
 
@@ -100,8 +118,8 @@ def plan_epochs(
       least 2; never before ``AUTO_MIN_STEPS`` steps, at most
       ``max(AUTO_MAX_EPOCHS, 2 * min_epochs)`` epochs; restore the best
       epoch. Without a split, train ``AUTO_SMALL_DATA_EPOCHS`` epochs or
-      ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more (``small_data``, an
-      ``(epochs, steps)`` pair, replaces the two).
+      ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more. ``budget`` (an
+      :class:`AutoBudget`) replaces these three sizes for a family.
     """
     if epochs != "auto":
         if early_stopping:
@@ -109,12 +127,13 @@ def plan_epochs(
         return Schedule(epochs, patience=epochs + 1, tol=tol)
     n_validation = math.ceil(validation_fraction * n_samples)
     if not early_stopping and n_validation < AUTO_MIN_VALIDATION:
-        least, steps = small_data or (AUTO_SMALL_DATA_EPOCHS, AUTO_SMALL_DATA_STEPS)
         steps_per_epoch = math.ceil(n_samples / batch_size)
-        epochs = max(least, math.ceil(steps / steps_per_epoch))
+        epochs = max(
+            budget.small_data_epochs, math.ceil(budget.small_data_steps / steps_per_epoch)
+        )
         return Schedule(epochs, patience=epochs + 1, tol=tol)
     steps_per_epoch = math.ceil(max(n_samples - n_validation, 1) / batch_size)
-    min_epochs = math.ceil(AUTO_MIN_STEPS / steps_per_epoch)
+    min_epochs = math.ceil(budget.min_steps / steps_per_epoch)
     patience_steps = n_iter_no_change * AUTO_PATIENCE_STEPS
     patience = max(2, math.ceil(patience_steps / steps_per_epoch))
     return Schedule(

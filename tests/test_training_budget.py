@@ -15,12 +15,12 @@ from sknn_text._schedule import (
     AUTO_PATIENCE_STEPS,
     AUTO_SMALL_DATA_EPOCHS,
     AUTO_SMALL_DATA_STEPS,
-    SEQUENCE_SMALL_DATA,
+    WORD_ORDER,
     plan_epochs,
 )
 
 
-def plan(epochs="auto", n_samples=1000, early_stopping=False, batch_size=32):
+def plan(epochs="auto", n_samples=1000, early_stopping=False, batch_size=32, **budget):
     return plan_epochs(
         epochs,
         early_stopping=early_stopping,
@@ -29,6 +29,7 @@ def plan(epochs="auto", n_samples=1000, early_stopping=False, batch_size=32):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        **budget,
     )
 
 
@@ -58,15 +59,23 @@ def test_auto_without_enough_rows_for_validation_trains_a_fixed_budget():
     [
         (MLPTextClassifier((4,)), max(AUTO_SMALL_DATA_EPOCHS, AUTO_SMALL_DATA_STEPS)),
         (FastTextClassifier(embedding_dim=4), max(AUTO_SMALL_DATA_EPOCHS, AUTO_SMALL_DATA_STEPS)),
-        (LSTMTextClassifier(units=4, embedding_dim=4), max(SEQUENCE_SMALL_DATA)),
+        (LSTMTextClassifier(units=4, embedding_dim=4), WORD_ORDER.small_data_steps),
     ],
     ids=["mlp", "fasttext", "lstm"],
 )
 def test_small_data_budget_per_family(estimator, epochs):
     # 30 rows make one batch an epoch: the steps decide. The networks that read
-    # word order get half the updates of the bag-of-words ones.
+    # word order get half the updates of the bag-of-words ones...
     X = np.random.RandomState(0).randint(2, 9, size=(30, 5))
     assert estimator.fit(X, np.arange(30) % 2).n_iter_ == epochs
+
+
+def test_word_order_families_wait_half_the_steps_before_stopping():
+    # ... and half the minimum before a validated fit may stop.
+    bag, order = plan(n_samples=1000), plan(n_samples=1000, budget=WORD_ORDER)
+    assert order.min_epochs == math.ceil(WORD_ORDER.min_steps / 29) < bag.min_epochs
+    assert WORD_ORDER.min_steps * 2 == AUTO_MIN_STEPS
+    assert order.patience == bag.patience
 
 
 def test_an_int_is_exact_unless_early_stopping_caps_it():

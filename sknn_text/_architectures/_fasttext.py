@@ -23,6 +23,7 @@ from .._heads._base import Encoding
 from .._heads._classifier import ClassifierHead
 from .._heads._regressor import RegressorHead
 from .._params import estimator, parameters
+from .._schedule import BAG_OF_WORDS
 from ._inputs import SequenceInput, reject_3d, reject_raw_text, validate_feature_matrix
 
 
@@ -33,7 +34,7 @@ class FastTextNetwork(SequenceInput):
     learning_rate: float = 0.01
 
     # A bag of tokens and n-grams: updates as cheap as the MLP's, and as many.
-    _small_data_budget = None
+    _auto_budget = BAG_OF_WORDS
     _network_name = "fasttext"
     _doc_wording: ClassVar[dict] = {
         "embedding_where": " of tokens, n-grams or features: the width of the document vector",

@@ -31,7 +31,7 @@ from .._backend import sparse_batches_supported
 from .._base import BaseTextNetwork
 from .._data import looks_like_raw_text, ndim_of, sequence_lengths, validate_numeric
 from .._params import parameters
-from .._schedule import SEQUENCE_SMALL_DATA
+from .._schedule import WORD_ORDER
 from .._token_ids import FIRST_TOKEN_ID, PADDING_ID
 from ..embeddings import as_word_vectors
 
@@ -127,7 +127,7 @@ def sequence_input(vocabulary_size, n_channels, embedding_dim, seeds, embedding_
 class SequenceInput(BaseTextNetwork):
     """Networks that read token ids or numeric series; subclasses encode them."""
 
-    _small_data_budget = SEQUENCE_SMALL_DATA
+    _auto_budget = WORD_ORDER
 
     embedding_dim: int = 64
     embeddings: object = None
