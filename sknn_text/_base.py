@@ -187,6 +187,11 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             # cross-validation, a grid search or compare must not score a
             # truncated fit.
             raise KeyboardInterrupt(interruption_message(type(self).__name__, log))
+        if interrupted():  # pressed after the last batch: the fit is complete
+            raise KeyboardInterrupt(
+                f"Training was interrupted after its last batch; {type(self).__name__} "
+                "is fitted."
+            )
         if log.capped and schedule.validated:
             message = cap_message(type(self).__name__, epochs, schedule)
             warnings.warn(message, ConvergenceWarning, stacklevel=4)

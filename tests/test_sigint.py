@@ -144,6 +144,23 @@ try:
 except KeyboardInterrupt:
     print("UNFITTED", not hasattr(fresh, "model_"), flush=True)
 base.BaseTextNetwork._new_model = building
+
+# A Ctrl-C after the last batch (here: while the fit tidies up) is not lost:
+# the estimator is complete, and the interrupt goes on.
+print("=== after", flush=True)
+tidying = base.release_kernel_cache
+
+def pressed_while_tidying():
+    signal.raise_signal(signal.SIGINT)
+    tidying()
+
+base.release_kernel_cache = pressed_while_tidying
+done = MLPTextClassifier((8,), epochs=3, random_state=0)
+try:
+    done.fit(X[:300], y[:300])
+except KeyboardInterrupt as error:
+    print("FITTED", done.n_iter_, error, flush=True)
+base.release_kernel_cache = tidying
 for name, case in CASES:
     print("===", name, flush=True)
     try:
@@ -195,6 +212,11 @@ def test_a_ctrl_c_inside_a_destructor_still_stops_the_fit(interrupted_scenarios)
 def test_a_ctrl_c_while_building_waits_for_the_build_then_stops(interrupted_scenarios):
     _, _, sections, output = interrupted_scenarios
     assert sections["build"].split() == ["BUILT", "UNFITTED", "True"], output
+
+
+def test_a_ctrl_c_after_the_last_batch_is_not_lost(interrupted_scenarios):
+    _, _, sections, output = interrupted_scenarios
+    assert sections["after"].startswith("FITTED 3 Training was interrupted after its last"), output
 
 
 @pytest.mark.parametrize("name", list(MODEL_SELECTION))
