@@ -72,11 +72,10 @@ AUTO_SMALL_DATA_STEPS = 200
 
 @dataclass(frozen=True)
 class AutoBudget:
-    """The sizes of ``epochs="auto"`` that a family may set: optimizer steps
-    before patience may stop a validated fit, and the fixed budget (epochs or
-    steps, whichever is more) of a fit without a validation split."""
+    """What a family may set of ``epochs="auto"``: the fixed budget (epochs or
+    optimizer steps, whichever gives more epochs) of a fit without a
+    validation split."""
 
-    min_steps: int = AUTO_MIN_STEPS
     small_data_epochs: int = AUTO_SMALL_DATA_EPOCHS
     small_data_steps: int = AUTO_SMALL_DATA_STEPS
 
@@ -88,9 +87,9 @@ BAG_OF_WORDS = AutoBudget()
 #: shared data sets they scored the same with half (``benchmarks/README.md``),
 #: at 2.5 to 5 ms an update. Half the minimum of a validated fit scored the
 #: same on 400-row samples too, but left ``LSTMTextRegressor`` under the bar of
-#: scikit-learn's ``check_regressors_train``: they keep 300.
+#: scikit-learn's ``check_regressors_train``: every family keeps
+#: ``AUTO_MIN_STEPS``.
 WORD_ORDER = AutoBudget(
-    min_steps=AUTO_MIN_STEPS,
     small_data_epochs=AUTO_SMALL_DATA_EPOCHS // 2,
     small_data_steps=AUTO_SMALL_DATA_STEPS // 2,
 )
@@ -121,7 +120,7 @@ def plan_epochs(
       ``max(AUTO_MAX_EPOCHS, 2 * min_epochs)`` epochs; restore the best
       epoch. Without a split, train ``AUTO_SMALL_DATA_EPOCHS`` epochs or
       ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more. ``budget`` (an
-      :class:`AutoBudget`) replaces these three sizes for a family.
+      :class:`AutoBudget`) replaces these two sizes for a family.
     """
     if epochs != "auto":
         if early_stopping:
@@ -135,7 +134,7 @@ def plan_epochs(
         )
         return Schedule(epochs, patience=epochs + 1, tol=tol)
     steps_per_epoch = math.ceil(max(n_samples - n_validation, 1) / batch_size)
-    min_epochs = math.ceil(budget.min_steps / steps_per_epoch)
+    min_epochs = math.ceil(AUTO_MIN_STEPS / steps_per_epoch)
     patience_steps = n_iter_no_change * AUTO_PATIENCE_STEPS
     patience = max(2, math.ceil(patience_steps / steps_per_epoch))
     return Schedule(

@@ -16,7 +16,6 @@ from sknn_text._schedule import (
     AUTO_SMALL_DATA_EPOCHS,
     AUTO_SMALL_DATA_STEPS,
     WORD_ORDER,
-    AutoBudget,
     plan_epochs,
 )
 
@@ -71,14 +70,10 @@ def test_small_data_budget_per_family(estimator, epochs):
     assert estimator.fit(X, np.arange(30) % 2).n_iter_ == epochs
 
 
-def test_a_family_budget_sets_the_minimum_of_a_validated_fit():
-    # ... and a family's budget could also set the minimum of a validated fit
-    # (the word-order families keep the common one: see _schedule.WORD_ORDER).
-    half = AutoBudget(min_steps=AUTO_MIN_STEPS // 2)
-    bag, order = plan(n_samples=1000), plan(n_samples=1000, budget=half)
-    assert order.min_epochs == math.ceil(AUTO_MIN_STEPS // 2 / 29) < bag.min_epochs
-    assert order.patience == bag.patience
-    assert plan(n_samples=1000, budget=WORD_ORDER) == bag
+def test_a_validated_fit_has_the_same_schedule_in_every_family():
+    # ... but a fit with a validation split has the same minimum, patience and
+    # cap in every family (see _schedule.WORD_ORDER).
+    assert plan(n_samples=1000, budget=WORD_ORDER) == plan(n_samples=1000)
 
 
 def test_an_int_is_exact_unless_early_stopping_caps_it():
