@@ -148,6 +148,45 @@ def _gradients_unchanged(grads_and_vars):
     return grads_and_vars
 
 
+def _build_from_output_spec(model, data_batch):
+    """Build the loss, metrics and optimizer of a built one-output model.
+
+    Keras's ``_symbolic_build`` first traces the whole forward pass to learn
+    the shape of the predictions; a functional model that is already built
+    states that shape itself (``model.output``), so only the loss and the
+    metrics are traced. Returns False, having done nothing, for any other
+    model (Keras's own build then runs).
+    """
+    if not (
+        hasattr(model, "_symbolic_build")
+        and isinstance(model, keras.Model)
+        and len(getattr(model, "outputs", None) or ()) == 1
+        and all(layer.built for layer in model._flatten_layers())
+    ):
+        return False
+    x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data_batch)
+    rows = x.shape[0]
+    symbolic = lambda array: None if array is None else keras.KerasTensor(  # noqa: E731
+        array.shape, keras.backend.standardize_dtype(array.dtype)
+    )
+    x, y, sample_weight = symbolic(x), symbolic(y), symbolic(sample_weight)
+    y_pred = keras.KerasTensor((rows, *model.output.shape[1:]), model.output.dtype)
+    from keras.src.backend import compute_output_spec  # what _symbolic_build uses
+
+    if model._compile_metrics is not None and not model._compile_metrics.built:
+        compute_output_spec(
+            model.compute_metrics, x, y, y_pred, sample_weight=sample_weight
+        )
+    if model._compile_loss is not None and not model._compile_loss.built:
+        compute_output_spec(
+            model._compute_loss, x, y, y_pred, sample_weight=sample_weight, training=False
+        )
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    model._post_build()
+    return True
+
+
 def prepare_training(model, data_batch):
     """Create the optimizer and metric variables of a compiled model eagerly.
 
@@ -159,12 +198,13 @@ def prepare_training(model, data_batch):
         One training batch ``(x, y[, sample_weight])``; only its shapes and
         dtypes are used.
     """
-    symbolic_build = getattr(model, "_symbolic_build", None)
-    if symbolic_build is not None:
-        # What Keras itself does before training on the JAX backend.
-        symbolic_build(data_batch=data_batch)
-    elif not model.optimizer.built:  # pragma: no cover - older Keras
-        model.optimizer.build(model.trainable_variables)
+    if not _build_from_output_spec(model, data_batch):
+        symbolic_build = getattr(model, "_symbolic_build", None)
+        if symbolic_build is not None:
+            # What Keras itself does before training on the JAX backend.
+            symbolic_build(data_batch=data_batch)
+        elif not model.optimizer.built:  # pragma: no cover - older Keras
+            model.optimizer.build(model.trainable_variables)
     if not _on_tensorflow():
         compile_steps(model)
         return
