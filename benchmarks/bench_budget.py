@@ -15,6 +15,7 @@ baseline:
 
     python benchmarks/bench_budget.py                    # everything: about an hour on 2 cores
     python benchmarks/bench_budget.py --parts small,compare
+    python benchmarks/bench_budget.py --parts datasets,small --families lstm,gru
     python benchmarks/bench_budget.py --quick            # a smoke run of a few minutes
 """
 
@@ -78,7 +79,7 @@ def train_test(name, limit=None):
     return (*pick(train), *pick(test))
 
 
-def run_datasets(quick, names=DATASETS):
+def run_datasets(quick, names=DATASETS, families=None):
     from sknn_text.compare import default_models
 
     rows = []
@@ -86,6 +87,8 @@ def run_datasets(quick, names=DATASETS):
         X_train, y_train, X_test, y_test = train_test(name, limit=600 if quick else None)
         row = {"dataset": name, "n_train": len(X_train), "n_test": len(X_test)}
         for model_name, model in default_models(random_state=0).items():
+            if families and model_name not in families:
+                continue
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -99,14 +102,16 @@ def run_datasets(quick, names=DATASETS):
                 file=sys.stderr,
                 flush=True,
             )
-        neural = [key for key in default_models() if key != "lr"]
-        row["best_neural"] = max(neural, key=lambda key: row[key])
-        row["best_minus_lr"] = row[row["best_neural"]] - row["lr"]
+        neural = [key for key in default_models() if key != "lr" and key in row]
+        if neural:
+            row["best_neural"] = max(neural, key=lambda key: row[key])
+        if neural and "lr" in row:
+            row["best_minus_lr"] = row[row["best_neural"]] - row["lr"]
         rows.append(row)
     return rows
 
 
-def run_small(quick, n_rows=200, seed=0):
+def run_small(quick, n_rows=200, seed=0, families=None):
     from sklearn.model_selection import train_test_split
 
     from sknn_text.compare import compare_models, default_models
@@ -126,6 +131,8 @@ def run_small(quick, n_rows=200, seed=0):
         models = default_models(task, random_state=0)
         if quick:
             models = {key: models[key] for key in ("lr", "mlp", "fasttext")}
+        if families:  # the baseline always runs: every row is measured against it
+            models = {key: model for key, model in models.items() if key in {"lr", *families}}
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -167,6 +174,11 @@ def main():
     parser.add_argument(
         "--datasets", default=",".join(DATASETS), help="the data sets of the datasets part"
     )
+    parser.add_argument(
+        "--families",
+        default="",
+        help="only these models (and the baseline lr in the small part); default: all",
+    )
     parser.add_argument("--rows", type=int, default=200, help="rows of each small sample")
     parser.add_argument("--seed", type=int, default=0, help="seed of the small samples")
     parser.add_argument("--repeats", type=int, default=1, help="ignored (one run)")
@@ -174,7 +186,10 @@ def main():
     parts = [part for part in args.parts.split(",") if part]
     payload = {"quick": args.quick, "load_before": os.getloadavg()[0]}
     if "datasets" in parts:
-        rows = run_datasets(args.quick, [name for name in args.datasets.split(",") if name])
+        families = [name for name in args.families.split(",") if name]
+        rows = run_datasets(
+            args.quick, [name for name in args.datasets.split(",") if name], families
+        )
         payload["datasets"] = rows
         columns = [
             "dataset",
@@ -201,10 +216,12 @@ def main():
             {"dataset": r["dataset"], **{k: r[k] for k in r if k.endswith("_epochs")}} for r in rows
         ]
         print(markdown_table(epochs, ["dataset", *[k for k in epochs[0] if k != "dataset"]]))
-        wins = sum(row["best_minus_lr"] >= 0 for row in rows)
-        print(f"\nbest neural family >= LR on {wins} of {len(rows)} data sets")
+        if all("best_minus_lr" in row for row in rows):
+            wins = sum(row["best_minus_lr"] >= 0 for row in rows)
+            print(f"\nbest neural family >= LR on {wins} of {len(rows)} data sets")
     if "small" in parts:
-        rows = run_small(args.quick, args.rows, args.seed)
+        families = [name for name in args.families.split(",") if name]
+        rows = run_small(args.quick, args.rows, args.seed, families)
         payload["small"] = rows
         keys = ["dataset", "metric", "lr", *[k for k in rows[0] if k.endswith("_minus_lr")]]
         print("\n200-row samples, 5-fold CV, family minus baseline:\n")

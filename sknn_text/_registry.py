@@ -95,8 +95,13 @@ class Family:
 _PACKAGE = __name__.rpartition(".")[0]
 _RECURRENT = f"{_PACKAGE}._architectures._recurrent"
 _RECURRENT_TAGGERS = {"tagger": f"{_PACKAGE}._architectures._recurrent_tagger"}
-_SEQUENCE_DESCRIPTION = "TextTokenizer + {} (64-d embedding, 32 units, mean pooling)"
-_RECURRENT_COMPARE = {"embedding_dim": 64, "units": 32, "pooling": "mean"}
+_SEQUENCE_DESCRIPTION = (
+    "TextTokenizer + bidirectional {} (64-d embedding, 32 units each way, max pooling)"
+)
+#: Bidirectional with max pooling: on 20newsgroups (a validation split carved from
+#: the training posts) 0.848 -> 0.883 for the LSTM against 32 forward units with
+#: mean pooling (benchmarks/README.md).
+_RECURRENT_COMPARE = {"embedding_dim": 64, "units": 32, "pooling": "max", "bidirectional": True}
 
 _BUILT_IN = (
     Family(
