@@ -88,6 +88,8 @@ def test_default_models_classification_and_regression():
     for name in ("mlp", "lstm", "gru"):
         assert models[name][-1].epochs == 2
         assert models[name][-1].random_state == 3
+    for name in ("lstm", "gru"):  # chosen on 20newsgroups (benchmarks/README.md)
+        assert models[name][-1].bidirectional and models[name][-1].pooling == "max"
     assert default_models()["mlp"][-1].epochs == "auto"  # each model's own default
     regressors = default_models("regression")
     assert isinstance(regressors["lr"][-1], Ridge)
