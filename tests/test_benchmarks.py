@@ -93,7 +93,7 @@ SCRIPTS = [
      "overhead"),
     # Three families keep the smoke run short; each family's estimator is
     # tested on its own elsewhere.
-    ("bench_accuracy.py", ["--repeats", "1", "--families", "lr,cnn,fasttext"], IMDB,
+    ("bench_accuracy.py", ["--repeats", "1", "--families", "lr,mlp_nb,cnn,fasttext"], IMDB,
      has_result("accuracy", "rows"), "accuracy"),
     # The bundled movie sentences: no shared data needed.
     ("bench_saving.py", ["--repeats", "1"], None, has_result("saving", "rows"), "saving"),
