@@ -29,6 +29,39 @@ def test_adam_follows_keras_adam(amsgrad):
     np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="the fused kernel is TensorFlow's"
+)
+def test_traced_step_with_shared_scalars_follows_keras_adam():
+    """Traced, every weight's update reads one set of step scalars: same result."""
+    import tensorflow as tf
+
+    rng = np.random.RandomState(1)
+    initials = [rng.normal(size=shape).astype("float32") for shape in [(30, 4), (4,), (4, 2)]]
+    gradients = [
+        [rng.normal(size=weight.shape).astype("float32") for weight in initials]
+        for _ in range(6)
+    ]
+
+    def run(optimizer):
+        variables = [keras.Variable(weight) for weight in initials]
+        optimizer.build(variables)
+
+        @tf.function
+        def step(grads):
+            optimizer.apply_gradients(zip(grads, variables))
+
+        for grads in gradients:
+            step([tf.constant(gradient) for gradient in grads])
+        return [keras.ops.convert_to_numpy(variable) for variable in variables]
+
+    ours = run(Adam(learning_rate=0.01))
+    reference = run(keras.optimizers.Adam(learning_rate=0.01))
+    for weight, expected, initial in zip(ours, reference, initials, strict=True):
+        assert not np.allclose(weight, initial)
+        np.testing.assert_allclose(weight, expected, rtol=1e-5, atol=1e-6)
+
+
 def test_fused_kernel_runs_on_tensorflow_only():
     optimizer = Adam(learning_rate=0.01)
     variable = keras.Variable(np.ones((3, 2), dtype="float32"))

@@ -37,6 +37,7 @@ needs, are in :mod:`._gradients`.
 """
 
 import logging
+import weakref
 
 import keras
 import numpy as np
@@ -225,8 +226,10 @@ def fused_adam_update(optimizer, gradient, variable, learning_rate):
 
     The kernel implements Keras's update rule (bias-corrected step size, epsilon
     added to the root of the second moment) in one pass, updating the weight and
-    both moments in place. Returns False, having done nothing, on other backends,
-    with AMSGrad and for sparse (``IndexedSlices``) gradients.
+    both moments in place. The step's scalars (the powers of the betas, the
+    learning rate) are computed once per traced step and dtype, not once per
+    weight. Returns False, having done nothing, on other backends, with AMSGrad
+    and for sparse (``IndexedSlices``) gradients.
     """
     if not _on_tensorflow() or optimizer.amsgrad:
         return False
@@ -236,23 +239,51 @@ def fused_adam_update(optimizer, gradient, variable, learning_rate):
         return False
     index = optimizer._get_variable_index(variable)
     first, second = optimizer._momentums[index], optimizer._velocities[index]
-    dtype = variable.dtype
-    step = tf.cast(optimizer.iterations + 1, dtype)
-    beta_1 = tf.cast(optimizer.beta_1, dtype)
-    beta_2 = tf.cast(optimizer.beta_2, dtype)
+    scalars = _adam_scalars(tf, optimizer, variable.dtype, learning_rate)
     tf.raw_ops.ResourceApplyAdam(
         var=variable.handle,
         m=first.handle,
         v=second.handle,
-        beta1_power=tf.pow(beta_1, step),
-        beta2_power=tf.pow(beta_2, step),
-        lr=tf.cast(learning_rate, dtype),
-        beta1=beta_1,
-        beta2=beta_2,
-        epsilon=tf.cast(optimizer.epsilon, dtype),
-        grad=tf.cast(gradient, dtype),
+        grad=tf.cast(gradient, variable.dtype),
+        **scalars,
     )
     return True
+
+
+#: optimizer -> (weak reference to the graph being traced, learning rate, {dtype: scalars})
+_ADAM_SCALARS = weakref.WeakKeyDictionary()
+
+
+def _adam_scalars(tf, optimizer, dtype, learning_rate):
+    """The scalar arguments of ``ResourceApplyAdam`` for one step, in ``dtype``.
+
+    While a step is traced they are built once and shared by every weight of the
+    same dtype (the graph would otherwise hold a copy per weight); eagerly they
+    are computed afresh on each call.
+    """
+    cached = None
+    if not tf.executing_eagerly():
+        graph = tf.compat.v1.get_default_graph()
+        cached = _ADAM_SCALARS.get(optimizer)
+        if cached is None or cached[0]() is not graph or cached[1] is not learning_rate:
+            cached = (weakref.ref(graph), learning_rate, {})
+            _ADAM_SCALARS[optimizer] = cached
+        if dtype in cached[2]:
+            return cached[2][dtype]
+    step = tf.cast(optimizer.iterations + 1, dtype)
+    beta_1 = tf.cast(optimizer.beta_1, dtype)
+    beta_2 = tf.cast(optimizer.beta_2, dtype)
+    scalars = {
+        "beta1_power": tf.pow(beta_1, step),
+        "beta2_power": tf.pow(beta_2, step),
+        "lr": tf.cast(learning_rate, dtype),
+        "beta1": beta_1,
+        "beta2": beta_2,
+        "epsilon": tf.cast(optimizer.epsilon, dtype),
+    }
+    if cached is not None:
+        cached[2][dtype] = scalars
+    return scalars
 
 
 def sum_of_squares(x):
