@@ -49,7 +49,7 @@ def test_traced_step_with_shared_scalars_follows_keras_adam():
 
         @tf.function
         def step(grads):
-            optimizer.apply_gradients(zip(grads, variables))
+            optimizer.apply_gradients(zip(grads, variables, strict=True))
 
         for grads in gradients:
             step([tf.constant(gradient) for gradient in grads])
