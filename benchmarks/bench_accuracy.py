@@ -104,23 +104,15 @@ def configuration(family, quick):
     if family == "lr":
         summary = "TF-IDF 1-2-grams (min_df=2, sublinear), LogisticRegression(C=10)"
         return summary, make_pipeline(tfidf(), LogisticRegression(C=10, max_iter=2000))
-    if family == "mlp":
+    if family in ("mlp", "mlp_nb"):
         hidden = size(64, 8)
+        weighted = family == "mlp_nb"
         summary = (
-            f"TF-IDF 1-2-grams, sparse; hidden ({hidden},), dropout 0.5, "
-            f"epochs {n_epochs}, batch 256"
+            f"TF-IDF 1-2-grams{' weighted by naive Bayes log-count ratios' * weighted}, "
+            f"sparse; hidden ({hidden},), dropout 0.5, epochs {n_epochs}, batch 256"
         )
-        return summary, make_pipeline(tfidf(), sk.MLPTextClassifier(
-            hidden_layer_sizes=(hidden,), dropout=0.5, epochs=n_epochs, batch_size=256,
-            random_state=0,
-        ))
-    if family == "mlp_nb":
-        hidden = size(64, 8)
-        summary = (
-            f"TF-IDF 1-2-grams weighted by naive Bayes log-count ratios (NBSVM's), sparse; "
-            f"hidden ({hidden},), dropout 0.5, epochs {n_epochs}, batch 256"
-        )
-        return summary, make_pipeline(tfidf(), NaiveBayesWeights(), sk.MLPTextClassifier(
+        weighting = [NaiveBayesWeights()] if weighted else []
+        return summary, make_pipeline(tfidf(), *weighting, sk.MLPTextClassifier(
             hidden_layer_sizes=(hidden,), dropout=0.5, epochs=n_epochs, batch_size=256,
             random_state=0,
         ))
