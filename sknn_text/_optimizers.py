@@ -9,7 +9,7 @@ the weight. Same update rule, less memory and time for large first layers
 
 import keras
 
-from ._backend import fused_adam_update
+from ._backend import forget_adam_scalars, fused_adam_update
 
 
 @keras.saving.register_keras_serializable(package="sknn_text")
@@ -18,6 +18,13 @@ class Adam(keras.optimizers.Adam):
 
     Sparse gradients, AMSGrad and the other backends take Keras's own update.
     """
+
+    def apply(self, grads, trainable_variables=None):
+        try:
+            return super().apply(grads, trainable_variables)
+        finally:
+            # The scalars shared by the weights' updates belong to this trace.
+            forget_adam_scalars(self)
 
     def update_step(self, gradient, variable, learning_rate):
         if not fused_adam_update(self, gradient, variable, learning_rate):

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from sknn_text._backend import fused_adam_update
+from sknn_text._backend import _ADAM_SCALARS, fused_adam_update
 from sknn_text._layers import SquaredL2
 from sknn_text._optimizers import Adam, make_optimizer
 
@@ -55,7 +55,9 @@ def test_traced_step_with_shared_scalars_follows_keras_adam():
             step([tf.constant(gradient) for gradient in grads])
         return [keras.ops.convert_to_numpy(variable) for variable in variables]
 
-    ours = run(Adam(learning_rate=0.01))
+    optimizer = Adam(learning_rate=0.01)
+    ours = run(optimizer)
+    assert optimizer not in _ADAM_SCALARS  # the shared scalars died with the trace
     reference = run(keras.optimizers.Adam(learning_rate=0.01))
     for weight, expected, initial in zip(ours, reference, initials, strict=True):
         assert not np.allclose(weight, initial)

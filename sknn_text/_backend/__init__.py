@@ -250,8 +250,14 @@ def fused_adam_update(optimizer, gradient, variable, learning_rate):
     return True
 
 
-#: optimizer -> (weak reference to the graph being traced, learning rate, {dtype: scalars})
+#: optimizer -> (weak reference to the graph being traced, learning rate, {dtype: scalars});
+#: an entry lives while one ``apply`` is traced (see :func:`forget_adam_scalars`).
 _ADAM_SCALARS = weakref.WeakKeyDictionary()
+
+
+def forget_adam_scalars(optimizer):
+    """Drop the step scalars shared while ``optimizer.apply`` was traced."""
+    _ADAM_SCALARS.pop(optimizer, None)
 
 
 def _adam_scalars(tf, optimizer, dtype, learning_rate):
