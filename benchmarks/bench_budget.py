@@ -184,9 +184,14 @@ def main():
     parser.add_argument("--repeats", type=int, default=1, help="ignored (one run)")
     args = parser.parse_args()
     parts = [part for part in args.parts.split(",") if part]
+    families = [name for name in args.families.split(",") if name]
+    from sknn_text.compare import default_models
+
+    unknown = sorted(set(families) - set(default_models()))
+    if unknown:
+        parser.error(f"unknown families {unknown}; choose from {', '.join(default_models())}")
     payload = {"quick": args.quick, "load_before": os.getloadavg()[0]}
     if "datasets" in parts:
-        families = [name for name in args.families.split(",") if name]
         rows = run_datasets(
             args.quick, [name for name in args.datasets.split(",") if name], families
         )
@@ -220,7 +225,6 @@ def main():
             wins = sum(row["best_minus_lr"] >= 0 for row in rows)
             print(f"\nbest neural family >= LR on {wins} of {len(rows)} data sets")
     if "small" in parts:
-        families = [name for name in args.families.split(",") if name]
         rows = run_small(args.quick, args.rows, args.seed, families)
         payload["small"] = rows
         keys = ["dataset", "metric", "lr", *[k for k in rows[0] if k.endswith("_minus_lr")]]
