@@ -25,6 +25,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import load_split, markdown_table, save_json
@@ -41,24 +43,17 @@ def tfidf():
     return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
 
 
-class NaiveBayesWeights:
+class NaiveBayesWeights(TransformerMixin, BaseEstimator):
     """Scale each TF-IDF column by its naive Bayes log-count ratio (binary labels).
 
     The ratio is ``log(p / |p|_1) - log(q / |q|_1)``, with ``p`` and ``q`` the column
     sums (plus ``alpha``) over the training documents of the second and the first
     class: the feature weighting of NBSVM (Wang & Manning 2012), here put in front of
-    the MLP. A scikit-learn transformer (``fit(X, y)``, ``transform(X)``).
+    the MLP.
     """
 
     def __init__(self, alpha=1.0):
         self.alpha = alpha
-
-    def get_params(self, deep=True):
-        return {"alpha": self.alpha}
-
-    def set_params(self, **params):
-        self.alpha = params.pop("alpha", self.alpha)
-        return self
 
     def fit(self, X, y):
         classes = np.unique(y)
@@ -71,12 +66,7 @@ class NaiveBayesWeights:
         return self
 
     def transform(self, X):
-        import scipy.sparse as sp
-
         return (sp.csr_matrix(X) @ sp.diags(self.ratio_)).tocsr()
-
-    def fit_transform(self, X, y):
-        return self.fit(X, y).transform(X)
 
 
 def configuration(family, quick):
