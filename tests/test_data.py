@@ -2,9 +2,10 @@
 
 import keras
 import numpy as np
+import scipy.sparse as sp
 
 from sknn_text._backend import batch_width
-from sknn_text._data import ArrayBatches, predict_in_batches, sequence_lengths
+from sknn_text._data import ArrayBatches, content_order, predict_in_batches, sequence_lengths
 
 
 def right_padded(n=1000, width=80, seed=0):
@@ -60,6 +61,23 @@ def test_predict_in_batches_restores_row_order():
         keras.Model(tokens, row_sum), X.astype(np.int32), batch_size=64, lengths=lengths
     )
     np.testing.assert_array_equal(result.ravel(), X.sum(axis=1))
+
+
+def test_content_order_follows_the_rows_not_their_positions():
+    X, _ = right_padded(300)
+    series = np.random.RandomState(0).uniform(size=(300, 4, 2))
+    for data in (X, sp.csr_matrix(X, dtype=np.float32), series):
+        order = content_order(data)
+        assert sorted(order) == list(range(300))
+        for seed in range(3):
+            shuffle = np.random.RandomState(seed).permutation(300)
+            # The same rows, visited in the same order, wherever they stood
+            # (identical rows may trade places).
+            shuffled = data[shuffle]
+            visited, expected = shuffled[content_order(shuffled)], data[order]
+            if sp.issparse(data):
+                visited, expected = visited.toarray(), expected.toarray()
+            np.testing.assert_array_equal(visited, expected)
 
 
 def test_rows_serve_a_split_of_x_in_place():

@@ -28,7 +28,7 @@ from .._crf import (
     unpack,
     viterbi_decode,
 )
-from .._data import ArrayBatches
+from .._data import ArrayBatches, content_order
 from .._layers import SquaredL2, ZeroPadding
 from .._params import parameters
 from ._base import OutputSpec
@@ -131,7 +131,12 @@ class TaggerHead:
         lengths = self._sequence_lengths(ids)
         pieces, owners = _windows(ids, lengths, self._longest_input())
         piece_lengths = self._sequence_lengths(pieces)
-        batches = ArrayBatches(pieces, batch_size=_PREDICT_BATCH_SIZE, lengths=piece_lengths)
+        batches = ArrayBatches(
+            pieces,
+            batch_size=_PREDICT_BATCH_SIZE,
+            lengths=piece_lengths,
+            rows=content_order(pieces),
+        )
         n_tags, crf_weights = len(self.classes_), None
         scores, order, done = [None] * len(pieces), batches.row_order(), 0
         for index in range(len(batches)):
