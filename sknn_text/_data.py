@@ -109,11 +109,19 @@ def _trimmed_width(lengths, max_width):
     return batch_width(max(int(lengths.max(initial=0)), 1), max_width)
 
 
-def _batch_rows(X, rows, sparse, lengths=None):
+def _batch_rows(X, rows, sparse, lengths=None, row_multiple=1):
     """Rows of ``X`` ready for Keras: a backend sparse tensor when ``sparse``,
     else a dense array (float32, or integer token ids trimmed to the longest
-    row when ``lengths`` are given)."""
+    row when ``lengths`` are given); followed by empty (all-zero) rows up to a
+    multiple of ``row_multiple`` rows."""
     chunk = X[rows]
+    missing = -len(rows) % row_multiple
+    if missing:
+        empty = (missing, *chunk.shape[1:])
+        if sp.issparse(chunk):
+            chunk = sp.vstack([chunk, sp.csr_matrix(empty, dtype=chunk.dtype)], format="csr")
+        else:
+            chunk = np.concatenate([chunk, np.zeros(empty, dtype=chunk.dtype)])
     if lengths is not None:
         width = _trimmed_width(lengths[rows], X.shape[1])
         return np.ascontiguousarray(chunk[:, :width])
@@ -153,6 +161,9 @@ class ArrayBatches:
         Indices of the rows of ``X`` (and ``y``, ``sample_weight``, ``lengths``)
         to serve; ``None`` serves them all. Batches index ``X`` directly, so a
         training split never copies the matrix.
+    row_multiple : int
+        Inputs only (``y`` is None): each batch is followed by empty rows up to
+        a multiple of this many rows (see :data:`PREDICT_ROW_MULTIPLE`).
     """
 
     def __init__(
@@ -167,8 +178,12 @@ class ArrayBatches:
         sparse=False,
         lengths=None,
         rows=None,
+        row_multiple=1,
     ):
+        if row_multiple > 1 and y is not None:
+            raise ValueError("row_multiple pads inputs only; y must be None.")
         self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.row_multiple = row_multiple
         self.rows = np.arange(X.shape[0]) if rows is None else np.asarray(rows)
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -199,6 +214,10 @@ class ArrayBatches:
             batches = [batches[i] for i in self._rng.permutation(len(batches))]
         return batches
 
+    def rows_of(self, index):
+        """Indices of the rows of ``X`` in batch ``index`` (padding excluded)."""
+        return self._batches[index]
+
     def row_order(self):
         """Row indices in the order the batches of this epoch visit them."""
         return np.concatenate(self._batches)
@@ -215,7 +234,7 @@ class ArrayBatches:
 
     def __getitem__(self, index):
         rows = self._batches[index]
-        x = _batch_rows(self.X, rows, self.sparse, self.lengths)
+        x = _batch_rows(self.X, rows, self.sparse, self.lengths, self.row_multiple)
         if self.y is None:
             return (x,)
         if self.sample_weight is None:
@@ -226,6 +245,15 @@ class ArrayBatches:
         self._batches = self._new_batches()
 
 
+#: Prediction batches are padded with empty rows to a multiple of this many.
+#: A CPU kernel computes the rows of a full block of vector lanes alike, but
+#: the leftover rows of a batch through other code (on AVX2, a leftover of
+#: fewer than 8 rows), whose float32 rounding differs: unpadded, a document's
+#: prediction changed in its last digits with its position in the batch and
+#: with the size of ``X`` (scikit-learn's ``check_methods_subset_invariance``
+#: and ``check_methods_sample_order_invariance`` failed at random). 32 covers
+#: AVX-512's 16 lanes twice over; the empty rows cost little.
+PREDICT_ROW_MULTIPLE = 32
 #: Rows of ``X`` per chunk when :func:`content_order` computes its keys.
 _KEY_CHUNK = 4096
 
@@ -233,14 +261,12 @@ _KEY_CHUNK = 4096
 def content_order(X):
     """The rows of ``X`` in an order set by their contents, not their positions.
 
-    A float32 kernel may round a row's output differently depending on where
-    the row sits in its batch (a remainder panel of a matrix product, say), so
-    a prediction could change in its last digits when ``X`` is shuffled.
-    Batching the rows in this order instead gives every row the same batch and
-    position whatever the order of ``X`` (identical rows aside), as
-    scikit-learn's ``check_methods_sample_order_invariance`` expects. The key
-    of a row is its dot product with a fixed random vector, computed in float64
-    one chunk of rows at a time (no copy of ``X``).
+    Token batches are trimmed to their longest row, so the rows a document
+    shares a batch with set the width it is computed at; batching the rows in
+    this order gives every row the same batch whatever the order of ``X``
+    (identical rows aside). The key of a row is its dot product with a fixed
+    random vector, computed in float64 one chunk of rows at a time (no copy of
+    ``X``).
     """
     n_rows = X.shape[0]
     width = int(np.prod(X.shape[1:]))
@@ -254,17 +280,30 @@ def content_order(X):
     return np.argsort(keys, kind="stable")
 
 
-def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):
-    """Run ``model`` over ``X`` batch by batch; rows come back in their original
-    order (token ids are grouped by length and trimmed). Batches follow
-    :func:`content_order`, so a row's output does not depend on its position."""
-    batches = ArrayBatches(
-        X, batch_size=batch_size, sparse=sparse, lengths=lengths, rows=content_order(X)
+def prediction_batches(X, *, batch_size, sparse=False, lengths=None):
+    """:class:`ArrayBatches` over ``X`` for prediction: rows in
+    :func:`content_order`, each batch padded to a multiple of
+    :data:`PREDICT_ROW_MULTIPLE` rows, so that a row's output depends on
+    neither its position in ``X`` nor the size of ``X``."""
+    return ArrayBatches(
+        X,
+        batch_size=batch_size,
+        sparse=sparse,
+        lengths=lengths,
+        rows=content_order(X),
+        row_multiple=PREDICT_ROW_MULTIPLE,
     )
-    outputs = [
-        keras.ops.convert_to_numpy(predict_on_batch(model, batches[i][0]))
-        for i in range(len(batches))
-    ]
+
+
+def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):
+    """Run ``model`` over ``X`` batch by batch (see :func:`prediction_batches`);
+    rows come back in their original order."""
+    batches = prediction_batches(X, batch_size=batch_size, sparse=sparse, lengths=lengths)
+    outputs = []
+    for index in range(len(batches)):
+        rows = len(batches.rows_of(index))
+        output = predict_on_batch(model, batches[index][0])
+        outputs.append(keras.ops.convert_to_numpy(output)[:rows])
     order = batches.row_order()
     result = np.empty((X.shape[0], *outputs[0].shape[1:]), dtype=np.float64)
     result[order] = np.concatenate(outputs, axis=0)

@@ -2,10 +2,17 @@
 
 import keras
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from sknn_text._backend import batch_width
-from sknn_text._data import ArrayBatches, content_order, predict_in_batches, sequence_lengths
+from sknn_text._data import (
+    ArrayBatches,
+    content_order,
+    predict_in_batches,
+    prediction_batches,
+    sequence_lengths,
+)
 
 
 def right_padded(n=1000, width=80, seed=0):
@@ -78,6 +85,27 @@ def test_content_order_follows_the_rows_not_their_positions():
             if sp.issparse(data):
                 visited, expected = visited.toarray(), expected.toarray()
             np.testing.assert_array_equal(visited, expected)
+
+
+def test_prediction_batches_end_in_empty_rows_up_to_a_multiple_of_32():
+    X, lengths = right_padded(300)
+    numbers = np.random.RandomState(0).uniform(size=(300, 5))
+    for data, kind in [(X, lengths), (numbers, None), (sp.csr_matrix(numbers), None)]:
+        batches = prediction_batches(data, batch_size=100, lengths=kind)
+        served = []
+        for index in range(len(batches)):
+            (x,), rows = batches[index], batches.rows_of(index)
+            served.extend(rows)
+            assert x.shape[0] == 128  # 100 rows and 28 empty ones
+            if not isinstance(x, np.ndarray):  # a backend sparse tensor
+                x = keras.ops.convert_to_numpy(keras.ops.convert_to_tensor(x, sparse=False))
+            expected = data[rows].toarray() if sp.issparse(data) else data[rows]
+            expected = expected[:, : x.shape[1]].astype(x.dtype)
+            np.testing.assert_array_equal(x[:100], expected)
+            assert not x[100:].any()
+        assert sorted(served) == list(range(300))
+    with pytest.raises(ValueError, match="y must be None"):
+        ArrayBatches(numbers, np.zeros(300), batch_size=100, row_multiple=32)
 
 
 def test_rows_serve_a_split_of_x_in_place():

@@ -394,10 +394,13 @@ RELEASE_0_1_0 = Path(__file__).parent / "data" / "release_0_1_0"
 
 
 def assert_same_predictions(actual, expected):
-    """Bit-identical on TensorFlow, which made the files; other backends
-    compute the same network with their own kernels (float32 rounding)."""
+    """Equal up to one float32 rounding step on TensorFlow, which made the files:
+    predictions now pad each batch to a multiple of 32 rows, and 0.1.0 ran the
+    leftover rows of its batch through other kernels (2 of the 7 files differ,
+    by at most 1.4e-7 relative). Other backends compute the same network with
+    their own kernels."""
     if keras.backend.backend() == "tensorflow":
-        np.testing.assert_array_equal(actual, expected)
+        np.testing.assert_allclose(actual, expected, rtol=5e-7, atol=0)
     else:
         np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
 

@@ -28,7 +28,7 @@ from .._crf import (
     unpack,
     viterbi_decode,
 )
-from .._data import ArrayBatches, content_order
+from .._data import prediction_batches
 from .._layers import SquaredL2, ZeroPadding
 from .._params import parameters
 from ._base import OutputSpec
@@ -131,22 +131,19 @@ class TaggerHead:
         lengths = self._sequence_lengths(ids)
         pieces, owners = _windows(ids, lengths, self._longest_input())
         piece_lengths = self._sequence_lengths(pieces)
-        batches = ArrayBatches(
-            pieces,
-            batch_size=_PREDICT_BATCH_SIZE,
-            lengths=piece_lengths,
-            rows=content_order(pieces),
+        batches = prediction_batches(
+            pieces, batch_size=_PREDICT_BATCH_SIZE, lengths=piece_lengths
         )
         n_tags, crf_weights = len(self.classes_), None
-        scores, order, done = [None] * len(pieces), batches.row_order(), 0
+        scores = [None] * len(pieces)
         for index in range(len(batches)):
+            rows = batches.rows_of(index)
             output = ops.convert_to_numpy(predict_on_batch(self.model_, batches[index][0]))
-            output = output.astype(np.float64)
+            output = output[: len(rows)].astype(np.float64)
             if self.crf:
                 output, *crf_weights = unpack(output, n_tags)
-            for row, values in zip(order[done : done + len(output)], output, strict=True):
+            for row, values in zip(rows, output, strict=True):
                 scores[row] = values[: piece_lengths[row]]
-            done += len(output)
         joined = [[] for _ in range(len(ids))]
         for owner, values in zip(owners, scores, strict=False):
             joined[owner].append(values)
