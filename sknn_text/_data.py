@@ -283,8 +283,9 @@ def content_order(X):
 def prediction_batches(X, *, batch_size, sparse=False, lengths=None):
     """:class:`ArrayBatches` over ``X`` for prediction: rows in
     :func:`content_order`, each batch padded to a multiple of
-    :data:`PREDICT_ROW_MULTIPLE` rows, so that a row's output depends on
-    neither its position in ``X`` nor the size of ``X``."""
+    :data:`PREDICT_ROW_MULTIPLE` rows. A row's output then does not depend on
+    its position in ``X``, nor, for numbers and TF-IDF, on the size of ``X`` (a
+    token row is computed at the width of its batch's longest row)."""
     return ArrayBatches(
         X,
         batch_size=batch_size,
