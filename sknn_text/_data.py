@@ -296,16 +296,23 @@ def prediction_batches(X, *, batch_size, sparse=False, lengths=None):
     )
 
 
+def predicted_batches(model, batches):
+    """``(rows, outputs)`` of each batch of ``batches`` (made by
+    :func:`prediction_batches`): the indices of its rows in ``X`` and the
+    model's outputs for them as a NumPy array, the padding rows cut off."""
+    for index in range(len(batches)):
+        rows = batches.rows_of(index)
+        outputs = keras.ops.convert_to_numpy(predict_on_batch(model, batches[index][0]))
+        yield rows, outputs[: len(rows)]
+
+
 def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):
     """Run ``model`` over ``X`` batch by batch (see :func:`prediction_batches`);
-    rows come back in their original order."""
+    rows come back in their original order, as float64."""
     batches = prediction_batches(X, batch_size=batch_size, sparse=sparse, lengths=lengths)
-    outputs = []
-    for index in range(len(batches)):
-        rows = len(batches.rows_of(index))
-        output = predict_on_batch(model, batches[index][0])
-        outputs.append(keras.ops.convert_to_numpy(output)[:rows])
-    order = batches.row_order()
-    result = np.empty((X.shape[0], *outputs[0].shape[1:]), dtype=np.float64)
-    result[order] = np.concatenate(outputs, axis=0)
+    result = None
+    for rows, outputs in predicted_batches(model, batches):
+        if result is None:
+            result = np.empty((X.shape[0], *outputs.shape[1:]), dtype=np.float64)
+        result[rows] = outputs
     return result

@@ -19,7 +19,6 @@ import numpy as np
 from keras import layers, ops
 from sklearn.utils.validation import check_is_fitted
 
-from .._backend import predict_on_batch
 from .._crf import (
     LinearChainCRF,
     crf_loss,
@@ -28,7 +27,7 @@ from .._crf import (
     unpack,
     viterbi_decode,
 )
-from .._data import prediction_batches
+from .._data import predicted_batches, prediction_batches
 from .._layers import SquaredL2, ZeroPadding
 from .._params import parameters
 from ._base import OutputSpec
@@ -136,10 +135,8 @@ class TaggerHead:
         )
         n_tags, crf_weights = len(self.classes_), None
         scores = [None] * len(pieces)
-        for index in range(len(batches)):
-            rows = batches.rows_of(index)
-            output = ops.convert_to_numpy(predict_on_batch(self.model_, batches[index][0]))
-            output = output[: len(rows)].astype(np.float64)
+        for rows, output in predicted_batches(self.model_, batches):
+            output = output.astype(np.float64)
             if self.crf:
                 output, *crf_weights = unpack(output, n_tags)
             for row, values in zip(rows, output, strict=True):
