@@ -49,6 +49,7 @@ from ._training import (
     NonFiniteLoss,
     TrainingParameters,
     check_callbacks,
+    constant_message,
     interruption_message,
     run_epochs,
 )
@@ -192,7 +193,10 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 f"Training was interrupted after its last batch; {type(self).__name__} "
                 "is fitted."
             )
-        if log.capped and schedule.validated:
+        if log.constant:
+            message = constant_message(type(self).__name__)
+            warnings.warn(message, UserWarning, stacklevel=4)
+        elif log.capped and schedule.validated:
             message = cap_message(type(self).__name__, epochs, schedule)
             warnings.warn(message, ConvergenceWarning, stacklevel=4)
         return self
@@ -297,8 +301,9 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             lengths=lengths,
             rows=train_rows,
         )
-        validation = None
+        validation, constant = None, None
         if val_rows is not None:
+            constant = self._constant_output(model, y, weights, train_rows)
             validation = ArrayBatches(
                 X,
                 y,
@@ -317,6 +322,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 schedule,
                 callbacks=callbacks,
                 verbose=self.verbose,
+                constant=constant,
             )
         except NonFiniteLoss as error:
             rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
@@ -330,6 +336,11 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             # of a model trained in place (partial_fit) are reused: keep them.
             if new_model:
                 release_kernel_cache()
+
+    def _constant_output(self, model, y, weights, rows):
+        """The constant prediction a validated fit must beat (a
+        ``_heads.ConstantOutput``), or None; see ``RegressorHead``."""
+        return None
 
     def _stratify_on(self, y):
         return None

@@ -13,6 +13,9 @@ one place:
 * the :class:`Schedule` stops training when the monitored loss has not
   improved by ``tol`` for ``patience`` epochs (not before ``min_epochs``), or at
   ``max_epochs``; with ``restore_best`` the best epoch's weights are put back;
+* with a ``ConstantOutput`` (see ``_heads``; regressors), a validated fit ends
+  predicting the mean of ``y`` unless the best epoch beat it on the validation
+  rows;
 * Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch puts back
   the weights of the best (validated) or last completed epoch and reports the
   interruption in ``EpochLog.interrupted``; before that it propagates. In the
@@ -31,9 +34,10 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import keras
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._backend import training_steps
+from ._backend import predict_on_batch, training_steps
 from ._interrupts import deferred_interrupt
 from ._optimizers import OPTIMIZERS
 from ._params import parameters
@@ -85,8 +89,10 @@ class TrainingParameters:
             """Passes over the training data. ``"auto"`` holds out
             ``validation_fraction`` of the training data (stratified for
             classifiers), trains until the validation loss stops improving and
-            restores the weights of the best epoch, with a budget that adapts to
-            the size of the data (see the user guide, "Training budget"). An int
+            restores the weights of the best epoch (a regressor predicts the
+            mean of ``y`` instead if that epoch did not beat it), with a
+            budget that adapts to the size of the data (see the user guide,
+            "How long a model trains"). An int
             trains exactly that many epochs (at most that many with
             ``early_stopping=True``).""",
         ),
@@ -167,6 +173,9 @@ class EpochLog:
     interrupted : bool
         Training ended with Ctrl-C after at least one completed epoch; the
         model holds the weights of the best or last completed epoch.
+    constant : bool
+        The best epoch did not beat the ``ConstantOutput`` on the validation
+        split: the model's output layer now predicts that constant.
     """
 
     history: dict = field(default_factory=dict)
@@ -174,6 +183,7 @@ class EpochLog:
     stopped_by_patience: bool = False
     stopped_by_callback: bool = False
     interrupted: bool = False
+    constant: bool = False
 
     @property
     def n_epochs(self):
@@ -230,6 +240,15 @@ def interruption_message(name, log):
     )
 
 
+def constant_message(name):
+    """The warning of a fit that kept its ``ConstantOutput``."""
+    return (
+        f"No epoch of {name} predicted the validation split better than the mean of "
+        "y, so it now predicts that mean. The data may be too small or too noisy "
+        "for this network: compare it with a simpler model."
+    )
+
+
 def check_callbacks(callbacks):
     """The ``callbacks`` parameter as a new list, each a Keras callback."""
     callbacks = list(callbacks or [])
@@ -249,7 +268,19 @@ def _evaluate(steps, batches):
     return {f"val_{name}": value for name, value in steps.logs().items()}
 
 
-def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
+def _row_losses(model, batches):
+    """The loss of each row of ``batches`` (penalties left out), and its weight."""
+    loss = keras.losses.get(model.loss)
+    losses, weights = [], []
+    for index in range(len(batches)):
+        x, y, *weight = batches[index]
+        rows = keras.ops.convert_to_numpy(loss(y, predict_on_batch(model, x)))
+        losses.append(rows.astype(np.float64).reshape(-1))
+        weights.append(weight[0] if weight else np.ones(len(losses[-1])))
+    return np.concatenate(losses), np.concatenate(weights).astype(np.float64)
+
+
+def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0, constant=None):
     """Train ``model`` in place; return an :class:`EpochLog`.
 
     Parameters
@@ -264,6 +295,10 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
         The user's callbacks.
     verbose : int
         0 silent, 1 a progress bar, 2 a line per epoch.
+    constant : ConstantOutput or None
+        With a validation split and ``restore_best``: the prediction that the
+        best epoch must beat on the validation rows, or replace (a
+        ``_heads.ConstantOutput``).
 
     Raises
     ------
@@ -285,6 +320,8 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0):
     model.stop_training = False
     with deferred_interrupt() as interrupted:
         _loop(model, train, validation, schedule, steps, callbacks, log, interrupted)
+        if constant is not None and log.best_epoch is not None and not log.interrupted:
+            log.constant = constant.wins(lambda: _row_losses(model, validation))
     return log
 
 

@@ -245,3 +245,40 @@ def test_compare_draws_a_plot(capsys, reviews_csv, tmp_path):
     assert f"wrote {png}" in err
     status, _, err = run(capsys, "compare", "--plot", str(tmp_path / "chart.svg"))
     assert status == 2 and err.count("\n") == 1 and "--plot must end with .png" in err
+
+
+def test_the_notes_count_capped_fits_and_fits_that_predicted_a_constant(capsys):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sknn_text._schedule import cap_message, plan_epochs
+    from sknn_text._training import constant_message
+    from sknn_text.cli._compare import _summarize
+
+    schedule = plan_epochs(
+        "auto",
+        early_stopping=False,
+        n_samples=400,
+        batch_size=32,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+    )
+    caught = [
+        warnings.WarningMessage(message, category, "fit.py", 1)
+        for message, category in [
+            (cap_message("GRUTextClassifier", "auto", schedule), ConvergenceWarning),
+            (constant_message("LSTMTextRegressor"), UserWarning),
+            (constant_message("LSTMTextRegressor"), UserWarning),
+            ("an unrelated warning", UserWarning),
+        ]
+    ]
+    _summarize(caught, sys.stderr)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "sknn-text: note: GRUTextClassifier stopped at its epoch cap while still "
+        "improving in 1 fit(s); pass --epochs N to allow more",
+        "sknn-text: note: LSTMTextRegressor learned nothing that beat a constant on its "
+        "validation split in 2 fit(s), and predicted that constant there",
+    ]

@@ -125,3 +125,27 @@ def test_auto_trains_a_small_regression_properly():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X[:150], y[:150])
     assert model.score(X[150:], y[150:]) > 0.8
+
+
+def test_a_regressor_that_learns_nothing_predicts_the_mean():
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(300, 50))
+    y = rng.normal(size=300) * 5 + 3  # does not depend on X
+    model = MLPTextRegressor(random_state=0)
+    with pytest.warns(UserWarning, match=r"better than the mean of y, so it now predicts"):
+        model.fit(X, y)
+    predictions = model.predict(X)
+    # the mean of the training rows (the validation rows are held out)
+    assert np.ptp(predictions) == 0 and abs(predictions[0] - y.mean()) < 0.1 * y.std()
+    assert model.n_iter_ == len(model.history_["val_loss"])
+
+
+def test_a_regressor_that_learned_keeps_its_best_epoch():
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(300, 10))
+    y = X[:, 0] + rng.normal(size=300)  # R^2 0.5 at best
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = MLPTextRegressor(random_state=0).fit(X[:200], y[:200])
+    assert model.score(X[200:], y[200:]) > 0.2

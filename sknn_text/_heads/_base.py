@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .._layers import Float64Dense, SquaredL2
 
 
@@ -55,6 +57,43 @@ class OutputSpec:
     activation: str
     loss: str
     metrics: tuple = ()
+
+
+@dataclass(frozen=True)
+class ConstantOutput:
+    """The constant prediction that a validated fit must beat
+    (``_training.run_epochs``); see ``RegressorHead``.
+
+    Attributes
+    ----------
+    layer : keras.layers.Dense
+        The output layer; with a zero kernel and ``bias`` it predicts the
+        constant whatever the input.
+    bias : ndarray
+        Its bias then.
+    """
+
+    layer: Any
+    bias: np.ndarray
+
+    def wins(self, row_losses):
+        """Whether the constant is kept in the layer.
+
+        ``row_losses()`` returns the loss of each validation row under the
+        layer's current weights, and the rows' weights. The trained weights
+        are put back if their (weighted) mean loss is the lower one.
+        """
+        trained = self.layer.get_weights()
+        network, weights = row_losses()
+        kernel, bias = trained
+        self.layer.set_weights([np.zeros_like(kernel), self.bias.astype(bias.dtype)])
+        constant, _ = row_losses()
+        if not weights.sum() > 0:
+            weights = np.ones_like(network)
+        if np.average(network, weights=weights) < np.average(constant, weights=weights):
+            self.layer.set_weights(trained)
+            return False
+        return True
 
 
 def output_layer(x, spec, *, l2, seeds, layer_class=Float64Dense, name="output"):

@@ -16,7 +16,7 @@ from sklearn.utils import check_array
 
 from .._data import ndim_of
 from .._typing import MatrixLike
-from ._base import OutputSpec
+from ._base import ConstantOutput, OutputSpec
 from ._document import DocumentHead
 
 if TYPE_CHECKING:
@@ -54,6 +54,13 @@ class RegressorHead(DocumentHead, RegressorMixin):
             np.float32
         )
         return encoded, OutputSpec(encoded.shape[1], "linear", "mean_squared_error")
+
+    def _constant_output(self, model, y, weights, rows):
+        """The mean of the training rows of ``y`` (weighted), which a validated
+        fit must beat on its validation rows."""
+        weights = None if weights is None or not weights[rows].sum() > 0 else weights[rows]
+        mean = np.average(y[rows], axis=0, weights=weights)
+        return ConstantOutput(model.get_layer("output"), mean)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(

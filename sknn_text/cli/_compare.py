@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import sys
 import time
 import warnings
@@ -153,17 +154,30 @@ def _check_writable(path, option):
         raise UsageError(f"{option}: cannot write '{path}'")
 
 
+#: The start of the warning of a fit that predicts a constant (``_training``).
+_CONSTANT = re.compile(r"No epoch of (\w+) predicted")
+
+
 def _summarize(caught, err):
-    """One line per estimator class that stopped at its epoch cap."""
-    capped = {}
+    """One line per estimator class that stopped at its epoch cap, and one per
+    class that predicted a constant in some fits."""
+    capped, constant = {}, {}
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
             name = str(warning.message).split(" ", 1)[0]
             capped[name] = capped.get(name, 0) + 1
+        elif match := _CONSTANT.match(str(warning.message)):
+            constant[match[1]] = constant.get(match[1], 0) + 1
     for name, count in capped.items():
         print(
             f"{PROG}: note: {name} stopped at its epoch cap while still improving in "
             f"{count} fit(s); pass --epochs N to allow more",
+            file=err,
+        )
+    for name, count in constant.items():
+        print(
+            f"{PROG}: note: {name} learned nothing that beat a constant on its "
+            f"validation split in {count} fit(s), and predicted that constant there",
             file=err,
         )
 
@@ -311,6 +325,7 @@ def compare_command(args, out, err):
     # progress lines still reach the terminal through a duplicate of stderr.
     with warnings.catch_warnings(record=True) as caught, native_stderr_silenced(err) as visible:
         warnings.simplefilter("always", ConvergenceWarning)
+        warnings.filterwarnings("always", message=_CONSTANT.pattern)
         warnings.filterwarnings("ignore", module=r"keras(\.|$)")
         warnings.filterwarnings("ignore", message=r".*ran out of data.*")
         progress = None if args.quiet else _Progress(visible, metric, listed, args.cv)
