@@ -247,7 +247,7 @@ def test_compare_draws_a_plot(capsys, reviews_csv, tmp_path):
     assert status == 2 and err.count("\n") == 1 and "--plot must end with .png" in err
 
 
-def test_the_notes_count_capped_fits_and_fits_that_predicted_a_constant(capsys):
+def test_the_notes_count_capped_fits_and_fits_that_predicted_the_mean(capsys):
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -279,6 +279,6 @@ def test_the_notes_count_capped_fits_and_fits_that_predicted_a_constant(capsys):
     assert lines == [
         "sknn-text: note: GRUTextClassifier stopped at its epoch cap while still "
         "improving in 1 fit(s); pass --epochs N to allow more",
-        "sknn-text: note: LSTMTextRegressor learned nothing that beat a constant on its "
-        "validation split in 2 fit(s), and predicted that constant there",
+        "sknn-text: note: LSTMTextRegressor did not beat the mean of y on its validation "
+        "split in 2 fit(s), and predicted that mean there",
     ]

@@ -127,11 +127,12 @@ def test_auto_trains_a_small_regression_properly():
     assert model.score(X[150:], y[150:]) > 0.8
 
 
-def test_a_regressor_that_learns_nothing_predicts_the_mean():
+@pytest.mark.parametrize("params", [{}, {"epochs": 20, "early_stopping": True}])
+def test_a_regressor_that_learns_nothing_predicts_the_mean(params):
     rng = np.random.RandomState(2)
     X = rng.normal(size=(300, 50))
     y = rng.normal(size=300) * 5 + 3  # does not depend on X
-    model = MLPTextRegressor(random_state=0)
+    model = MLPTextRegressor(random_state=0, **params)
     with pytest.warns(UserWarning, match=r"better than the mean of y, so it now predicts"):
         model.fit(X, y)
     predictions = model.predict(X)
@@ -149,3 +150,15 @@ def test_a_regressor_that_learned_keeps_its_best_epoch():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = MLPTextRegressor(random_state=0).fit(X[:200], y[:200])
     assert model.score(X[200:], y[200:]) > 0.2
+
+
+def test_the_mean_a_regressor_falls_back_to_is_weighted_by_sample_weight():
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(300, 50))
+    y = rng.normal(size=300) * 5 + 3  # does not depend on X
+    weights = np.where(y > 3, 10.0, 1.0)
+    model = MLPTextRegressor(random_state=0)
+    with pytest.warns(UserWarning, match=r"better than the mean of y"):
+        model.fit(X, y, sample_weight=weights)
+    weighted = np.average(y, weights=weights)  # 6.5, against a mean of 3.4
+    assert abs(model.predict(X[:1])[0] - weighted) < 0.1 * y.std()

@@ -154,13 +154,13 @@ def _check_writable(path, option):
         raise UsageError(f"{option}: cannot write '{path}'")
 
 
-#: The start of the warning of a fit that predicts a constant (``_training``).
+#: The start of the warning of a fit that predicts the mean (``_training``).
 _CONSTANT = re.compile(r"No epoch of (\w+) predicted")
 
 
 def _summarize(caught, err):
     """One line per estimator class that stopped at its epoch cap, and one per
-    class that predicted a constant in some fits."""
+    class that predicted the mean of y in some fits."""
     capped, constant = {}, {}
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
@@ -176,8 +176,8 @@ def _summarize(caught, err):
         )
     for name, count in constant.items():
         print(
-            f"{PROG}: note: {name} learned nothing that beat a constant on its "
-            f"validation split in {count} fit(s), and predicted that constant there",
+            f"{PROG}: note: {name} did not beat the mean of y on its validation split "
+            f"in {count} fit(s), and predicted that mean there",
             file=err,
         )
 
