@@ -78,8 +78,8 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seeds", type=int, default=12)
     args = parser.parse_args()
-    seeds = 2 if args.quick else args.seeds
-    configurations = CONFIGURATIONS[:2] if args.quick else CONFIGURATIONS
+    seeds = 1 if args.quick else args.seeds
+    configurations = CONFIGURATIONS[:1] if args.quick else CONFIGURATIONS
     start = time.perf_counter()
     rows = run(seeds, configurations)
     columns = list(rows[0])
