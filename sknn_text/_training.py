@@ -37,7 +37,8 @@ import keras
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._backend import predict_on_batch, training_steps
+from ._backend import training_steps
+from ._data import predicted_batches
 from ._interrupts import deferred_interrupt
 from ._optimizers import OPTIMIZERS
 from ._params import parameters
@@ -271,13 +272,13 @@ def _evaluate(steps, batches):
 def _row_losses(model, batches):
     """The loss of each row of ``batches`` (penalties left out), and its weight."""
     loss = keras.losses.get(model.loss)
-    losses, weights = [], []
-    for index in range(len(batches)):
-        x, y, *weight = batches[index]
-        rows = keras.ops.convert_to_numpy(loss(y, predict_on_batch(model, x)))
-        losses.append(rows.astype(np.float64).reshape(-1))
-        weights.append(weight[0] if weight else np.ones(len(losses[-1])))
-    return np.concatenate(losses), np.concatenate(weights).astype(np.float64)
+    losses, rows = [], []
+    for batch_rows, outputs in predicted_batches(model, batches):
+        losses.append(keras.ops.convert_to_numpy(loss(batches.y[batch_rows], outputs)))
+        rows.append(batch_rows)
+    rows, weights = np.concatenate(rows), batches.sample_weight
+    weights = np.ones(len(rows)) if weights is None else weights[rows]
+    return np.concatenate(losses).astype(np.float64), weights.astype(np.float64)
 
 
 def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0, constant=None):
