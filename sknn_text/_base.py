@@ -301,18 +301,24 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             lengths=lengths,
             rows=train_rows,
         )
-        validation, constant = None, None
+        validation, constant, fitted = None, None, None
         if val_rows is not None:
             constant = self._constant_output(model, y, weights, train_rows)
-            validation = ArrayBatches(
-                X,
-                y,
-                weights,
-                batch_size=max(batch_size, _PREDICT_BATCH_SIZE),
-                sparse=sparse,
-                lengths=lengths,
-                rows=val_rows,
-            )
+
+            def batches(rows):
+                return ArrayBatches(
+                    X,
+                    y,
+                    weights,
+                    batch_size=max(batch_size, _PREDICT_BATCH_SIZE),
+                    sparse=sparse,
+                    lengths=lengths,
+                    rows=rows,
+                )
+
+            validation = batches(val_rows)
+            if constant is not None:  # the bias is refitted on the training rows
+                fitted = batches(train_rows)
         try:
             prepare_training(model, train[0])
             return run_epochs(
@@ -323,6 +329,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 callbacks=callbacks,
                 verbose=self.verbose,
                 constant=constant,
+                fitted=fitted,
             )
         except NonFiniteLoss as error:
             rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))

@@ -13,9 +13,10 @@ one place:
 * the :class:`Schedule` stops training when the monitored loss has not
   improved by ``tol`` for ``patience`` epochs (not before ``min_epochs``), or at
   ``max_epochs``; with ``restore_best`` the best epoch's weights are put back;
-* with a ``ConstantOutput`` (see ``_heads``; regressors), a validated fit ends
-  predicting the mean of ``y`` unless the best epoch beat it on the validation
-  rows;
+* with a ``ConstantOutput`` (see ``_heads``; regressors), a validated fit
+  refits the output bias so that the mean prediction over the training rows is
+  their mean ``y``, then ends predicting that mean unless the best epoch beat it
+  on the validation rows;
 * Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch puts back
   the weights of the best (validated) or last completed epoch and reports the
   interruption in ``EpochLog.interrupted``; before that it propagates. In the
@@ -38,7 +39,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._backend import training_steps
-from ._data import predicted_batches
+from ._data import mean_prediction, predicted_batches
 from ._interrupts import deferred_interrupt
 from ._optimizers import OPTIMIZERS
 from ._params import parameters
@@ -90,8 +91,9 @@ class TrainingParameters:
             """Passes over the training data. ``"auto"`` holds out
             ``validation_fraction`` of the training data (stratified for
             classifiers), trains until the validation loss stops improving and
-            restores the weights of the best epoch (a regressor predicts the
-            mean of ``y`` instead if that epoch did not beat it), with a
+            restores the weights of the best epoch (a regressor's output bias
+            is refitted on the training rows, and it predicts the mean of ``y``
+            instead if that epoch did not beat it), with a
             budget that adapts to the size of the data (see the user guide,
             "How long a model trains"). An int
             trains exactly that many epochs (at most that many with
@@ -281,7 +283,9 @@ def _row_losses(model, batches):
     return np.concatenate(losses).astype(np.float64), weights.astype(np.float64)
 
 
-def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0, constant=None):
+def run_epochs(
+    model, train, validation, schedule, *, callbacks=(), verbose=0, constant=None, fitted=None
+):
     """Train ``model`` in place; return an :class:`EpochLog`.
 
     Parameters
@@ -300,6 +304,9 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0, c
         With a validation split and ``restore_best``: the prediction that the
         best epoch must beat on the validation rows, or replace (a
         ``_heads.ConstantOutput``).
+    fitted : ArrayBatches or None
+        With ``constant``: the training rows in prediction batches, over which
+        the output bias is refitted first (``ConstantOutput.center``).
 
     Raises
     ------
@@ -322,6 +329,7 @@ def run_epochs(model, train, validation, schedule, *, callbacks=(), verbose=0, c
     with deferred_interrupt() as interrupted:
         _loop(model, train, validation, schedule, steps, callbacks, log, interrupted)
         if constant is not None and log.best_epoch is not None and not log.interrupted:
+            constant.center(mean_prediction(model, fitted))
             log.constant = constant.wins(lambda: _row_losses(model, validation))
     return log
 

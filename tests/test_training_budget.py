@@ -17,6 +17,7 @@ from sknn_text._schedule import (
     AUTO_SMALL_DATA_STEPS,
     WORD_ORDER,
     plan_epochs,
+    validation_split,
 )
 
 
@@ -153,6 +154,35 @@ def test_a_regressor_that_learned_keeps_its_best_epoch():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = MLPTextRegressor(random_state=0).fit(X[:200], y[:200])
     assert model.score(X[200:], y[200:]) > 0.2
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_validated_regressor_is_centered_on_its_training_rows(monkeypatch, weighted):
+    # The best epoch of an early-stopped network with dropout predicts the
+    # training rows with an offset; its output bias is refitted to remove it.
+    import sknn_text._base as base
+
+    split = {}
+
+    def recording_split(*args, **kwargs):
+        split["rows"] = validation_split(*args, **kwargs)
+        return split["rows"]
+
+    monkeypatch.setattr(base, "validation_split", recording_split)
+    rng = np.random.RandomState(3)
+    X = rng.normal(size=(300, 10))
+    y = 2 * X[:, 0] + rng.normal(size=300) + 10
+    weights = np.where(X[:, 1] > 0, 5.0, 1.0) if weighted else None
+    model = MLPTextRegressor(random_state=0, dropout=0.5, hidden_layer_sizes=(64,))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="No epoch of")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, sample_weight=weights)
+    train_rows, _ = split["rows"]
+    row_weights = None if weights is None else weights[train_rows]
+    offset = np.average(model.predict(X[train_rows]) - y[train_rows], weights=row_weights)
+    assert abs(offset) < 1e-4 * y.std()
+    assert model.score(X, y) > 0.5
 
 
 def test_the_mean_a_regressor_falls_back_to_is_weighted_by_sample_weight():

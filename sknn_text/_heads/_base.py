@@ -76,6 +76,19 @@ class ConstantOutput:
     layer: Any
     bias: np.ndarray
 
+    def center(self, mean_output):
+        """Shift the trained layer's bias so that its mean output over the
+        training rows, now ``mean_output``, becomes ``bias``.
+
+        This is the intercept that least squares fits with the rest of the
+        network held fixed. An early-stopped network (and one trained with
+        dropout) is rarely centered: on small data its offset alone put test
+        predictions further from ``y`` than the mean (``benchmarks/README.md``).
+        """
+        kernel, bias = self.layer.get_weights()
+        shift = np.asarray(self.bias, dtype=np.float64) - np.asarray(mean_output)
+        self.layer.set_weights([kernel, (bias + shift).astype(bias.dtype)])
+
     def wins(self, row_losses):
         """Whether the constant is kept in the layer.
 
