@@ -211,6 +211,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 "is None."
             )
         X = self._validate_X(X, reset=reset)
+        self._note_training_X(X, reset=reset)
         y_encoded, spec = self._encode_target(
             y, reset=reset, classes=classes, incremental=incremental
         )
@@ -359,7 +360,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
     def _forward(self, X):
         """Network outputs (float64) for ``X``, batch by batch."""
         check_is_fitted(self, "model_")
-        X = self._validate_X(X, reset=False)
+        X = self._prediction_X(self._validate_X(X, reset=False))
         return predict_in_batches(
             self.model_,
             X,
@@ -367,6 +368,13 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
             sparse=self._sparse_batches(),
             lengths=self._sequence_lengths(X),
         )
+
+    def _note_training_X(self, X, *, reset):
+        """Record what prediction must know of the validated training ``X``."""
+
+    def _prediction_X(self, X):
+        """The validated ``X`` as the network reads it in ``predict``."""
+        return X
 
     def _sparse_batches(self):
         """Whether the network takes sparse mini-batches (fixed in ``fit``)."""

@@ -120,6 +120,19 @@ def test_onnx_export_runs_in_onnxruntime_and_matches(request, name, tmp_path):
     np.testing.assert_allclose(alone / scale, outputs[::7] / scale, rtol=0, atol=1e-6)
 
 
+@pytest.mark.parametrize("name", ["gru", "transformer"])
+def test_onnx_export_drops_unknown_words_as_predict_does(request, name, tmp_path):
+    estimator, X, _ = case(request, name)
+    assert not estimator._unknown_trained  # no id 1 among the training ids
+    unknown = X.copy()
+    unknown[:, 1] = np.where(X[:, 1] > 0, 1, 0)  # the second word of each row unknown
+    unknown[0] = [1, 1, 0, 0, 0, 0, 0, 0]  # only unknown words: read as they are
+    estimator.export(tmp_path / "model.onnx")
+    _, run = run_onnx(tmp_path / "model.onnx", unknown)
+    reference = estimator.predict_proba(unknown)
+    np.testing.assert_allclose(run(slice(None)), reference, rtol=0, atol=1e-5)
+
+
 @pytest.mark.parametrize(
     "name",
     ["mlp", "simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext",

@@ -128,3 +128,39 @@ def test_fasttext_rejects_3d_and_raw_text():
         FastTextClassifier().fit(np.zeros((4, 3, 2)), [0, 1, 0, 1])
     with pytest.raises(TypeError, match="TextTokenizer"):
         FastTextClassifier().fit(["some text", "more text"], [0, 1])
+
+
+def _with_unknown_words(X):
+    """``X`` with the second token of each row made unknown, and ``X`` with
+    that token dropped instead (the rest of the row moves up)."""
+    unknown, dropped = X.copy(), X.copy()
+    has_second = X[:, 1] > 0
+    unknown[has_second, 1] = 1
+    dropped[has_second, 1:-1] = X[has_second, 2:]
+    dropped[has_second, -1] = 0
+    return unknown, dropped
+
+
+@pytest.mark.parametrize("family", ["simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext"])
+def test_an_unknown_word_never_seen_in_fit_is_dropped(family, tiny_classifiers):
+    from sknn_text._export import serving_model
+
+    model, X = tiny_classifiers[family]
+    assert not (X == 1).any()  # the training ids held no unknown word
+    unknown, dropped = _with_unknown_words(X)
+    assert (unknown == 1).any()
+    np.testing.assert_array_equal(model.predict_proba(unknown), model.predict_proba(dropped))
+    served = np.asarray(serving_model(model)(unknown.astype(np.int32)))
+    np.testing.assert_allclose(served, model.predict_proba(unknown), atol=1e-5)
+    # a row of unknown words only is read as it is (an empty row would be padding)
+    alone = np.array([[1, 1, 0, 0, 0, 0, 0, 0]])
+    assert not np.allclose(model.predict_proba(alone), model.predict_proba(alone * 0))
+
+
+def test_an_unknown_word_seen_in_fit_is_read(tokens):
+    X, y = tokens
+    X, _ = _with_unknown_words(X)  # id 1 is now in the training ids
+    model = CLASSIFIERS["fasttext"](epochs=3).fit(X, y)
+    assert model._unknown_trained
+    unknown, dropped = _with_unknown_words(X)
+    assert not np.allclose(model.predict_proba(unknown), model.predict_proba(dropped))

@@ -32,7 +32,7 @@ from .._base import BaseTextNetwork
 from .._data import looks_like_raw_text, ndim_of, sequence_lengths, validate_numeric
 from .._params import parameters
 from .._schedule import WORD_ORDER
-from .._token_ids import FIRST_TOKEN_ID, PADDING_ID
+from .._token_ids import FIRST_TOKEN_ID, OOV_ID, PADDING_ID
 from ..embeddings import as_word_vectors
 
 #: Token ids are fed to the network as int32.
@@ -157,7 +157,17 @@ class SequenceInput(BaseTextNetwork):
         ),
     }
     _doc_wording: ClassVar[dict] = {"embedding_where": " (token-id input only)"}
-    _fitted_attributes = ("_vocabulary_size", "_n_channels", "_series_mean", "_series_scale")
+    _fitted_attributes = (
+        "_vocabulary_size",
+        "_n_channels",
+        "_series_mean",
+        "_series_scale",
+        "_unknown_trained",
+    )
+    #: Whether the training token ids held ``OOV_ID``, whose embedding is
+    #: otherwise never trained: ``predict`` then drops unknown words (files
+    #: saved before this attribute keep reading them).
+    _unknown_trained = True
 
     def _validate_X(self, X, *, reset):
         reject_raw_text(self, X, "token ids or numeric sequences", "a TextTokenizer")
@@ -193,10 +203,27 @@ class SequenceInput(BaseTextNetwork):
         series = _as_series(X, self._n_channels, name)
         return ((series - self._series_mean) / self._series_scale).astype(np.float32)
 
+    def _note_training_X(self, X, *, reset):
+        if self._vocabulary_size is not None:
+            seen = bool(np.any(X == OOV_ID))
+            self._unknown_trained = seen or (not reset and self._unknown_trained)
+
+    def _prediction_X(self, X):
+        """Unknown words are dropped if none was in the training ids: their
+        embedding kept its random start, and at 17 % of the tokens it moved every
+        prediction alike (``benchmarks/README.md``)."""
+        if self._vocabulary_size is None or self._unknown_trained:
+            return X
+        return _known_words_first(X, np).astype(X.dtype, copy=False)
+
     def _serving_inputs(self):
-        """Numeric series are standardized in the exported graph, as in ``predict``."""
+        """Numeric series are standardized in the exported graph, and unknown
+        words dropped, as in ``predict``."""
         if self._n_channels is None:
-            return super()._serving_inputs()
+            inputs, x = super()._serving_inputs()
+            if self._vocabulary_size is None or self._unknown_trained:
+                return inputs, x
+            return inputs, _KnownWordsFirst(name="known_words_first")(x)
         inputs = keras.Input(batch_shape=self.model_.inputs[0].shape, name="sequences")
         mean = self._series_mean.astype(np.float32)
         scale = self._series_scale.astype(np.float32)
@@ -247,6 +274,31 @@ class SequenceInput(BaseTextNetwork):
 
     def _sequence_lengths(self, X):
         return sequence_lengths(X) if self._vocabulary_size is not None else None
+
+
+def _known_words_first(x, xp):
+    """Token ids ``x`` without their unknown words (``OOV_ID``): the tokens
+    after each one move up, in order, and padding fills the end of the row. A
+    row without a known word is kept as it is (an empty row would be all
+    padding, which cuDNN refuses). ``xp`` is ``numpy`` or ``keras.ops``."""
+    width = xp.shape(x)[1]
+    positions = xp.expand_dims(xp.arange(width), 0)
+    unknown = xp.equal(x, OOV_ID)
+    order = xp.argsort(xp.where(unknown, positions + width, positions), axis=1)
+    moved = xp.take_along_axis(x, order, axis=1)
+    dropped = xp.where(xp.equal(moved, OOV_ID), xp.zeros_like(moved), moved)
+    return xp.where(xp.any(xp.greater(x, OOV_ID), axis=1, keepdims=True), dropped, x)
+
+
+class _KnownWordsFirst(layers.Layer):
+    """:func:`_known_words_first` in an exported graph, where the width of a
+    row is only known when it runs."""
+
+    def call(self, x):
+        return _known_words_first(x, keras.ops)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
 
 def _vocabulary_size(X):
