@@ -309,15 +309,12 @@ def predicted_batches(model, batches):
 def mean_prediction(model, batches):
     """The mean output of ``model`` over the rows of ``batches``, weighted by
     their sample weights (unweighted when those sum to zero)."""
+    rows, outputs = zip(*predicted_batches(model, batches), strict=True)
+    rows = np.concatenate(rows)
+    outputs = np.concatenate(outputs).reshape(len(rows), -1).astype(np.float64)
     weights = batches.sample_weight
-    plain, weighted, count, weight_sum = 0.0, 0.0, 0, 0.0
-    for rows, outputs in predicted_batches(model, batches):
-        outputs = outputs.reshape(len(rows), -1).astype(np.float64)
-        plain, count = plain + outputs.sum(axis=0), count + len(rows)
-        if weights is not None:
-            weighted = weighted + weights[rows] @ outputs
-            weight_sum += float(weights[rows].sum())
-    return weighted / weight_sum if weight_sum > 0 else plain / count
+    weights = None if weights is None or not weights[rows].sum() > 0 else weights[rows]
+    return np.average(outputs, axis=0, weights=weights)
 
 
 def predict_in_batches(model, X, *, batch_size, sparse=False, lengths=None):

@@ -208,22 +208,24 @@ class SequenceInput(BaseTextNetwork):
             seen = bool(np.any(X == OOV_ID))
             self._unknown_trained = seen or (not reset and self._unknown_trained)
 
+    @property
+    def _drops_unknown_words(self):
+        """Whether unknown words are dropped: token input whose training ids
+        held none, so that their embedding kept its random start (at 17 % of
+        the tokens it moved every prediction alike, ``benchmarks/README.md``)."""
+        return self._vocabulary_size is not None and not self._unknown_trained
+
     def _prediction_X(self, X):
-        """Unknown words are dropped if none was in the training ids: their
-        embedding kept its random start, and at 17 % of the tokens it moved every
-        prediction alike (``benchmarks/README.md``)."""
-        if self._vocabulary_size is None or self._unknown_trained:
-            return X
-        return _known_words_first(X, np).astype(X.dtype, copy=False)
+        return _known_words_first(X, np) if self._drops_unknown_words else X
 
     def _serving_inputs(self):
         """Numeric series are standardized in the exported graph, and unknown
         words dropped, as in ``predict``."""
         if self._n_channels is None:
             inputs, x = super()._serving_inputs()
-            if self._vocabulary_size is None or self._unknown_trained:
-                return inputs, x
-            return inputs, _KnownWordsFirst(name="known_words_first")(x)
+            if self._drops_unknown_words:
+                x = _KnownWordsFirst(name="known_words_first")(x)
+            return inputs, x
         inputs = keras.Input(batch_shape=self.model_.inputs[0].shape, name="sequences")
         mean = self._series_mean.astype(np.float32)
         scale = self._series_scale.astype(np.float32)
