@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import sknn_text
@@ -188,7 +189,11 @@ def test_version(capsys):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--models", "lr,bert"], "unknown model(s): bert"),
+        (
+            ["--models", "lr,bert"],
+            "unknown model(s): bert; choose from lr, mlp, lstm, gru, cnn, transformer",
+        ),
+        (["--models", "lr,LR"], "lists a model twice"),
         (["--output", "no/such/folder/report.md"], "--output: the folder 'no/such/folder'"),
         (["--plot", "no/such/folder/plot.png"], "--plot: the folder 'no/such/folder'"),
     ],
@@ -282,3 +287,65 @@ def test_the_notes_count_capped_fits_and_fits_that_predicted_the_mean(capsys):
         "sknn-text: note: LSTMTextRegressor did not beat the mean of y on its validation "
         "split in 2 fit(s), and predicted that mean there",
     ]
+
+
+def test_model_names_are_read_in_any_case_and_default_to_the_registry():
+    from sknn_text.cli import _build_parser
+    from sknn_text.cli._compare import _model_names
+    from sknn_text.compare._models import default_model_names
+
+    assert _model_names(" LSTM, Gru,lr ") == ["lstm", "gru", "lr"]
+    args = _build_parser().parse_args(["compare"])
+    assert args.models is None  # no string to compare with the default list
+    assert _model_names(args.models) == default_model_names() == ["lr", "mlp", "lstm", "gru"]
+
+
+def test_compare_accepts_an_upper_case_model_name(capsys, reviews_csv):
+    status, out, err = run(
+        capsys, "compare", "--csv", str(reviews_csv), "--text-column", "review",
+        "--target-column", "sentiment", "--models", "LR", "--cv", "2", "--quiet",
+    )  # fmt: skip
+    assert status == 0, err
+    assert out.splitlines()[2].split("|")[1].strip() == "lr"
+
+
+def test_time_left_counts_each_model_at_the_pace_of_its_own_folds():
+    from sknn_text.cli._compare import estimate_time_left
+
+    assert estimate_time_left({"lr": [], "lstm": []}, 5) == (None, ["lr", "lstm"])
+    # fold 1, lr timed: the LSTM's cost is unknown, so the estimate is a lower bound
+    assert estimate_time_left({"lr": [1.0], "lstm": [], "gru": []}, 5) == (
+        4.0, ["lstm", "gru"],
+    )
+    # after fold 1 every later fold of a model costs what its first did
+    assert estimate_time_left({"lr": [1.0], "lstm": [60.0], "gru": [70.0]}, 5) == (
+        4 * 131.0, [],
+    )
+    # in fold 2: the mean of each model's own finished folds
+    assert estimate_time_left({"lr": [1.0, 3.0], "lstm": [60.0, 50.0], "gru": [70.0]}, 5) == (
+        3 * 2.0 + 3 * 55.0 + 4 * 70.0, [],
+    )
+    assert estimate_time_left({"lr": [1.0, 1.0], "lstm": [9.0, 9.0]}, 2) == (0.0, [])
+
+
+def test_progress_lines_say_over_until_every_model_is_timed():
+    import io
+
+    from sknn_text.cli._compare import _Progress
+
+    # fold 1 costs 1 + 6 + 17 + 18 = 42 s, and so does every later fold
+    per_model = {"lr": 1.0, "mlp": 6.0, "lstm": 17.0, "gru": 18.0}
+    ticks = iter([0.0, *np.cumsum(list(per_model.values()) * 3)])
+    stream = io.StringIO()
+    progress = _Progress(stream, "accuracy", list(per_model), 3, clock=lambda: next(ticks))
+    done = 0
+    for fold in (1, 2, 3):
+        for name in per_model:
+            done += 1
+            progress(done, 12, name, fold, {"accuracy": 0.75})
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "[ 1/12] fold 1 lr     accuracy=0.7500  (1s elapsed, over 2s left)"
+    assert lines[2].endswith("(24s elapsed, over 48s left)")  # gru not timed yet
+    assert lines[3].endswith("(42s elapsed, about 1m24s left)")  # 2 folds of 42 s
+    assert lines[7].endswith("(84s elapsed, about 42s left)")
+    assert lines[-1].endswith("(126s elapsed)")

@@ -128,9 +128,11 @@ def _build_parser():
     )
     compare.add_argument(
         "--models",
-        default=defaults,
         metavar="LIST",
-        help=f"comma-separated model names (default: {defaults})",
+        help=(
+            f"comma-separated model names, in any case (default: {defaults}; "
+            "--task tagging: every tagger)"
+        ),
     )
     compare.add_argument(
         "--cv",

@@ -35,15 +35,24 @@ def _quiet_keras():
         pass
 
 
-def _model_names(text):
-    """The ``--models`` list, checked against the registry before any data is read."""
-    from ..compare._models import model_descriptions
-
-    names = [name.strip() for name in text.split(",") if name.strip()]
+def _listed(text, option="--models"):
+    """The names of a comma-separated list, in lower case (the registry's names are)."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
     if not names:
-        raise UsageError("--models is empty")
+        raise UsageError(f"{option} is empty")
     if len(set(names)) != len(names):
-        raise UsageError(f"--models lists a model twice: {text}")
+        raise UsageError(f"{option} lists a model twice: {text}")
+    return names
+
+
+def _model_names(text):
+    """The ``--models`` list, checked against the registry before any data is read;
+    None (the option not given) is the default list."""
+    from ..compare._models import default_model_names, model_descriptions
+
+    if text is None:
+        return default_model_names()
+    names = _listed(text)
     known = model_descriptions()
     unknown = [name for name in names if name not in known]
     if unknown:
@@ -96,40 +105,68 @@ def _subsample(texts, target, task, max_samples, random_state):
     return [texts[i] for i in rows], target[rows]
 
 
+def estimate_time_left(seconds, n_folds):
+    """The seconds that the unfinished (model, fold) fits should take.
+
+    A model costs about the same on every fold, and models differ by far more
+    than folds do (lr takes a second where an LSTM takes a minute), so each
+    model's remaining folds are counted at the mean of its own finished ones.
+
+    Parameters
+    ----------
+    seconds : dict of str to list of float
+        Every model of the run, with the measured seconds of each of its
+        finished folds (an empty list for a model not yet fitted once).
+    n_folds : int
+        Folds per model.
+
+    Returns
+    -------
+    seconds_left : float or None
+        None before the first fit ends.
+    untimed : list of str
+        The models not yet fitted once: nothing is known of their cost, so
+        their folds are left out of ``seconds_left``, which is then a lower
+        bound.
+    """
+    if not any(seconds.values()):
+        return None, list(seconds)
+    left = sum(
+        (n_folds - len(times)) * sum(times) / len(times)
+        for times in seconds.values()
+        if times
+    )
+    return left, [name for name, times in seconds.items() if not times]
+
+
 class _Progress:
     """One line per fitted (model, fold) on stderr, or a counter on a terminal,
-    with the time left estimated from each model's mean time per fold."""
+    with the time left (:func:`estimate_time_left`): "about" once every model
+    has been timed, "over" (a lower bound) before."""
 
-    def __init__(self, stream, primary_metric, names, n_folds):
+    def __init__(self, stream, primary_metric, names, n_folds, clock=time.perf_counter):
         self.stream = stream
         self.metric = primary_metric
         self.interactive = hasattr(stream, "isatty") and stream.isatty()
-        self.start = self.last = time.perf_counter()
+        self.clock = clock
+        self.start = self.last = clock()
         self.seconds = {name: [] for name in names}
         self.n_folds = n_folds
         self.pending_line = False
 
-    def time_left(self):
-        measured = [t for times in self.seconds.values() for t in times]
-        if not measured:
-            return None
-        fallback = sum(measured) / len(measured)
-        return sum(
-            (self.n_folds - len(times)) * (sum(times) / len(times) if times else fallback)
-            for times in self.seconds.values()
-        )
-
     def __call__(self, done, total, name, fold, scores):
-        now = time.perf_counter()
+        now = self.clock()
         self.seconds[name].append(now - self.last)
         self.last = now
-        left = self.time_left()
+        left, untimed = estimate_time_left(self.seconds, self.n_folds)
+        remaining = ""
+        if done != total and left is not None:
+            remaining = f", {'over' if untimed else 'about'} {_duration(left)} left"
         width = len(str(total))
         text = (
             f"[{done:>{width}}/{total}] fold {fold} {name:<6} "
-            f"{self.metric}={scores[self.metric]:.4f}  ({now - self.start:.0f}s elapsed"
-            + ("" if done == total or left is None else f", about {_duration(left)} left")
-            + ")"
+            f"{self.metric}={scores[self.metric]:.4f}  "
+            f"({now - self.start:.0f}s elapsed{remaining})"
         )
         if self.interactive:
             end = "\n" if done == total else ""
@@ -182,7 +219,7 @@ def _summarize(caught, err):
         )
 
 
-def tagging_command(args, out, err, default_models):
+def tagging_command(args, out, err):
     """``--task tagging``: the taggers against a CRF on a CoNLL file (see
     ``sknn_text.compare._tagging``); ``--test`` or ``--cv`` folds of sentences."""
     import json
@@ -196,7 +233,7 @@ def tagging_command(args, out, err, default_models):
     if output is not None and output.suffix.lower() not in (".md", ".json"):
         raise UsageError(f"--task tagging writes .md or .json; got '{output}'")
     names = tagger_names()
-    models = names if args.models == default_models else _listed(args.models)
+    models = names if args.models is None else _listed(args.models)
     unknown = [name for name in models if name not in names]
     if unknown:
         raise UsageError(f"no tagger named {', '.join(unknown)}; taggers: {', '.join(names)}")
@@ -253,15 +290,9 @@ def _feature_columns(text, path):
     return []
 
 
-def _listed(text):
-    return [name.strip() for name in text.split(",") if name.strip()]
-
-
 def compare_command(args, out, err):
     if args.task == "tagging":
-        from ..compare._models import default_model_names
-
-        return tagging_command(args, out, err, ",".join(default_model_names()))
+        return tagging_command(args, out, err)
     output = Path(args.output) if args.output else None
     if output is not None:
         if output.suffix.lower() not in OUTPUT_FORMATS:
@@ -307,7 +338,9 @@ def compare_command(args, out, err):
     registry = default_models(task, epochs=args.epochs, random_state=args.random_state)
     missing = [name for name in names if name not in registry]
     if missing:
-        raise UsageError(f"no {task} model named {', '.join(missing)}")
+        raise UsageError(
+            f"no {task} model named {', '.join(missing)}; choose from {', '.join(registry)}"
+        )
     models = {name: registry[name] for name in names}
     baseline = not args.no_baseline
 
