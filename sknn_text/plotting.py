@@ -102,6 +102,8 @@ class TrainingCurveDisplay:
                 f"{sorted(self.history)}."
             )
         ax = _axes(ax)
+        from matplotlib.ticker import MaxNLocator
+
         self.lines_ = {}
         for name, label in ((self.metric, "train"), (f"val_{self.metric}", "validation")):
             if name in self.history:
@@ -109,6 +111,7 @@ class TrainingCurveDisplay:
                 epochs = np.arange(1, len(values) + 1)
                 (self.lines_[name],) = ax.plot(epochs, values, marker="o", label=label)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5
         ax.set_ylabel(self.metric)
         if self.estimator_name:
             ax.set_title(self.estimator_name)

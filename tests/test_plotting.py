@@ -1,5 +1,7 @@
 """The Display objects draw the data they are given (Agg backend)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -30,6 +32,20 @@ def test_training_curves_carry_the_history():
         TrainingCurveDisplay.from_estimator(clf, metric="auc")
     with pytest.raises(NotFittedError):
         TrainingCurveDisplay.from_estimator(MLPTextClassifier())
+
+
+@pytest.mark.parametrize("n_epochs", [2, 3, 7, 40])
+def test_the_epoch_axis_has_integer_ticks(n_epochs):
+    history = {"loss": list(np.linspace(1.0, 0.2, n_epochs)), "val_loss": [0.5] * n_epochs}
+    display = TrainingCurveDisplay(history).plot()
+    display.figure_.canvas.draw()
+    low, high = display.ax_.get_xlim()
+    labels = [
+        label.get_text() for label in display.ax_.get_xticklabels()
+        if low <= label.get_position()[0] <= high
+    ]
+    assert len(labels) >= 2
+    assert all(re.fullmatch(r"\d+", text) for text in labels), labels
 
 
 def test_comparison_chart_marks_the_baseline():
