@@ -62,3 +62,48 @@ def test_from_estimator_explains_the_document_on_given_axes():
     assert [a.get_text() for a in display.word_artists_] == ["good", "plot"]
     with pytest.raises(TypeError, match="one string"):
         TokenAttributionDisplay.from_estimator(model, ["a good plot"])
+
+
+def test_the_title_says_what_the_explained_output_is():
+    from scipy.special import expit
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from sknn_text import MLPTextRegressor
+
+    texts = ["good film", "bad film", "good plot", "bad plot"] * 10
+    classifier = make_pipeline(
+        CountVectorizer(), MLPTextClassifier((), epochs=20, learning_rate=0.05, random_state=0)
+    ).fit(texts, ["pos", "neg"] * 20)
+    display = TokenAttributionDisplay.from_estimator(classifier, "a good plot", target="pos")
+    attribution = display.attribution
+    assert attribution.output_name == "log-odds"
+    probability = classifier.predict_proba(["a good plot"])[0, 1]
+    np.testing.assert_allclose(expit(attribution.output), probability, rtol=1e-4)
+    title = display.ax_.get_title(loc="left")
+    assert title.startswith(
+        f"target='pos', log-odds of 'pos'={attribution.output:.4g} (p={probability:.3g}), "
+        f"baseline log-odds={attribution.baseline_output:.4g}, "
+    )
+    assert "output=" not in title
+
+    regressor = make_pipeline(
+        TfidfVectorizer(), MLPTextRegressor((), epochs=5, random_state=0)
+    ).fit(texts, [4.0, 1.0] * 20)
+    display = TokenAttributionDisplay.from_estimator(regressor, "a good plot")
+    attribution = display.attribution
+    assert attribution.output_name == "predicted value"
+    np.testing.assert_allclose(attribution.output, regressor.predict(["a good plot"])[0],
+                               rtol=1e-4)
+    assert display.ax_.get_title(loc="left").startswith(
+        f"target=0, predicted value={attribution.output:.4g}, baseline predicted value="
+    )
+
+
+def test_a_hand_made_attribution_titles_its_output_as_told():
+    text = "a great film"
+    told = TokenAttribution(text, words_of(text), [0.0, 3.0, 0.1], target="pos", output=3.094,
+                            output_name="log-odds")
+    title = TokenAttributionDisplay(told).plot().ax_.get_title(loc="left")
+    assert title == "target='pos', log-odds of 'pos'=3.094 (p=0.957)"
+    untold = TokenAttribution(text, words_of(text), [0.0, 3.0, 0.1], target="pos", output=3.094)
+    assert "output=3.094" in TokenAttributionDisplay(untold).plot().ax_.get_title(loc="left")

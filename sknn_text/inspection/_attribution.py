@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+from scipy.special import expit
 
 #: Colors of the HTML highlighting: red for support of the target, blue against.
 _POSITIVE = (214, 39, 40)
@@ -37,6 +38,11 @@ class TokenAttribution:
     baseline_output : float, default=None
         The same output for the baseline input that the attributions are
         measured against (no words, for ``baseline="zero"``).
+    output_name : {"log-odds", "predicted value"} or str, default=None
+        What ``output`` is, for the summary that ``repr``, ``to_html`` and the
+        display's title show: :func:`explain_tokens` gives ``"log-odds"`` for
+        a classifier (shown with its probability) and ``"predicted value"``
+        for a regressor. None shows ``output=``.
     method : str, default=None
         How the scores were computed.
     feature_names : array-like of str, default=None
@@ -75,6 +81,7 @@ class TokenAttribution:
         target=None,
         output=None,
         baseline_output=None,
+        output_name=None,
         method=None,
         feature_names=None,
         feature_scores=None,
@@ -95,6 +102,7 @@ class TokenAttribution:
         self.target = target
         self.output = None if output is None else float(output)
         self.baseline_output = None if baseline_output is None else float(baseline_output)
+        self.output_name = output_name
         self.method = method
         self.feature_names = None if feature_names is None else np.asarray(feature_names)
         self.feature_scores = (
@@ -168,11 +176,20 @@ class TokenAttribution:
         return self.to_html()
 
     def _summary(self):
+        """``target=..., <what the output is>=..., baseline ...=..., method=...``:
+        a classifier's log-odds of the target class come with their probability."""
         parts = [f"target={self.target!r}"]
+        name = self.output_name
         if self.output is not None:
-            parts.append(f"output={self.output:.4g}")
+            if name == "log-odds":
+                probability = expit(self.output)
+                parts.append(
+                    f"log-odds of {self.target!r}={self.output:.4g} (p={probability:.3g})"
+                )
+            else:
+                parts.append(f"{name or 'output'}={self.output:.4g}")
         if self.baseline_output is not None:
-            parts.append(f"baseline={self.baseline_output:.4g}")
+            parts.append(f"baseline{' ' + name if name else ''}={self.baseline_output:.4g}")
         if self.method:
             parts.append(f"method={self.method}")
         return ", ".join(parts)

@@ -7,6 +7,7 @@ from collections import Counter
 from numbers import Integral
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseTextNetwork
@@ -122,6 +123,7 @@ def explain_tokens(
         )
     else:
         result = feature_paths(network, X, targets, method=chosen, n_steps=n_steps)
+    classifier = is_classifier(network)
     attributions = []
     for index, document in enumerate(documents):
         if tokens:
@@ -143,6 +145,7 @@ def explain_tokens(
                 target=targets.labels[index],
                 output=result.outputs[index],
                 baseline_output=baseline_output,
+                output_name="log-odds" if classifier else "predicted value",
                 method=chosen,
                 feature_names=names,
                 feature_scores=feature_scores,
