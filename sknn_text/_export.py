@@ -17,6 +17,7 @@ its output is renamed ``probabilities`` or ``predictions``.
 """
 
 import contextlib
+import importlib.util
 import logging
 import os
 import warnings
@@ -39,6 +40,8 @@ def export(estimator, path, format):
     """Write ``estimator``'s :func:`serving_model` to ``path`` in ``format``."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}, got {format!r}.")
+    if format == "onnx":
+        _check_onnx_converter()
     model = serving_model(estimator)
     path = os.fspath(path)
     with quiet_native_logs(), _quiet_conversion():
@@ -46,6 +49,24 @@ def export(estimator, path, format):
         model.export(path, format=format, verbose=False, input_signature=model.inputs)
     if format == "onnx":
         _rename_output(path, estimator._serving_output_name)
+
+
+#: The modules that an ONNX export imports: the converter, and ``onnx`` for the
+#: output's name (both come with the ``onnx`` extra).
+_ONNX_MODULES = ("tf2onnx", "onnx")
+
+
+def _check_onnx_converter():
+    """Raise an ImportError naming the extra when the ONNX converter is missing,
+    before Keras reaches for it (its own error does not say how to install it)."""
+    missing = [name for name in _ONNX_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ImportError(
+            f"Exporting to ONNX needs {' and '.join(missing)}, which sknn_text's "
+            'onnx extra installs: pip install "sknn_text[onnx]" (from a checkout: '
+            "pip install -e \".[onnx]\"). format=\"tf_saved_model\" needs only "
+            "TensorFlow."
+        )
 
 
 class _DropConverterNotes(logging.Filter):

@@ -5,6 +5,11 @@ The exported graph returns what ``predict_proba`` (classifiers) or ``predict``
 deviation), for every family and every kind of input.
 """
 
+import re
+import sys
+import textwrap
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -155,3 +160,44 @@ def test_export_checks_its_arguments(tiny_classifiers, tmp_path):
 
     with pytest.raises(NotFittedError):
         MLPTextClassifier().export(tmp_path / "model.onnx")
+
+
+def test_onnx_export_without_the_extra_says_how_to_install_it(tiny_classifiers, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setitem(sys.modules, "tf2onnx", None)  # as if not installed
+    with pytest.raises(ImportError):
+        import tf2onnx  # noqa: F401
+    with pytest.raises(ImportError, match=re.escape('pip install "sknn_text[onnx]"')):
+        tiny_classifiers["mlp"][0].export(tmp_path / "model.onnx")
+    assert not (tmp_path / "model.onnx").exists()
+
+
+def saving_guide_snippet(heading):
+    """The first code block after ``heading`` in docs/user_guide/saving.rst."""
+    guide = (Path(__file__).parents[1] / "docs" / "user_guide" / "saving.rst").read_text()
+    section = guide.split(f"\n{heading}\n", 1)[1]
+    block = re.search(r"\.\. code-block:: python\n\n(.+?)\n\n(?=\S)", section, re.DOTALL)
+    return textwrap.dedent(block.group(1))
+
+
+@pytest.mark.parametrize("text_step", ["tokenizer", "tfidf"])
+def test_the_guide_serves_a_whole_pipeline_through_onnx(text_step, tmp_path, monkeypatch):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+
+    from sknn_text import GRUTextClassifier, TextTokenizer
+    from sknn_text.datasets import load_movie_sentences
+
+    texts, labels = load_movie_sentences(return_X_y=True)
+    texts, labels = texts[::50], labels[::50]
+    if text_step == "tokenizer":
+        model = make_pipeline(TextTokenizer(sequence_length=20), GRUTextClassifier(units=4, **ONE))
+    else:
+        model = make_pipeline(TfidfVectorizer(min_df=2), MLPTextClassifier((4,), **ONE))
+    model.fit(texts, labels)
+    new_texts = ["a gorgeous, moving film", "dull and far too long", *texts[:30]]
+    monkeypatch.chdir(tmp_path)
+    namespace = {"model": model, "new_texts": new_texts}
+    exec(saving_guide_snippet("Serving a whole pipeline"), namespace)
+    proba = namespace["onnx_predict_proba"](new_texts)
+    np.testing.assert_allclose(proba, model.predict_proba(new_texts), rtol=0, atol=1e-5)
