@@ -7,7 +7,10 @@ Build (warnings are errors)::
 The gallery runs every ``examples/plot_*.py`` script with the settings written in
 it (real data, real epochs: a build takes a few minutes on two CPU cores); set
 ``SKNN_TEXT_QUICK=1`` for a smoke build in about a minute, whose scores mean
-nothing. Formulas are drawn by a local copy of MathJax, fetched from the npm
+nothing. An example whose data (``SKNN_TEXT_SHARED_DATASETS``, by default
+``shared/datasets`` beside the repository) or optional package is absent is shown
+without being run, with a warning box on its page and a line on stderr (see
+``_example_requirements.py``). Formulas are drawn by a local copy of MathJax, fetched from the npm
 registry on the first build (``npm`` must be on the PATH), so the pages need no
 network to show them.
 """
@@ -109,33 +112,72 @@ html_static_path = [str(VENDOR)]
 mathjax_path = _local_mathjax().relative_to(VENDOR).as_posix()  # relative: in _static/
 
 # -- Gallery -----------------------------------------------------------------
-#: Examples that read a dataset of shared/datasets, and which one.
-SHARED_DATA = {
-    "plot_text_regression_gru.py": "pang_lee_scale_v1",
-    "plot_multilabel_reuters.py": "reuters21578",
-}
+sys.path.insert(0, str(DOCS))  # for the helper module below
+from _example_requirements import filename_pattern, requirements, unmet  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+#: Examples whose shared data (declared by their ``SHARED_FILES``) or optional
+#: package is absent here, with what they lack. Such a script stops with
+#: ``sys.exit(0)``, which would end the whole Sphinx process (sphinx-gallery catches
+#: ``Exception`` only), so the gallery shows it without running it, and says so.
+SKIPPED_EXAMPLES = unmet(EXAMPLES, Path(os.environ["SKNN_TEXT_SHARED_DATASETS"]))
 
 
-def _examples_to_run():
-    """Every ``plot_*`` script, less those whose shared dataset is absent.
+def _gallery_runs(app):
+    return bool(app.config.sphinx_gallery_conf.get("plot_gallery"))
 
-    Such an example calls ``sys.exit(0)``, which would end the whole Sphinx
-    process (sphinx-gallery catches ``Exception`` only); it is then rendered
-    without being run.
-    """
-    shared = Path(os.environ["SKNN_TEXT_SHARED_DATASETS"])
-    absent = [
-        re.escape(script.removeprefix("plot_"))
-        for script, name in SHARED_DATA.items()
-        if not (shared / name / "data.csv.gz").is_file()
+
+def _report_skipped_examples(app):
+    """Name the examples left unrun, on stderr: visible under -q, not a warning (-W)."""
+    if not _gallery_runs(app):
+        return
+    shared = os.environ["SKNN_TEXT_SHARED_DATASETS"]
+    for name, absent in SKIPPED_EXAMPLES.items():
+        print(
+            f"sknn_text docs: examples/{name} is not run: {', '.join(absent)} not found "
+            f"(shared datasets folder: {shared}, set by SKNN_TEXT_SHARED_DATASETS); "
+            "its page shows the code with a note.",
+            file=sys.stderr,
+        )
+
+
+def _note_skipped_example(app, docname, source):
+    """Put a warning box under the title of the page of an example left unrun."""
+    name = docname.removeprefix("auto_examples/") + ".py"
+    if not docname.startswith("auto_examples/") or name not in SKIPPED_EXAMPLES:
+        return
+    if not _gallery_runs(app):
+        return
+    earlier = "sphx-glr-script-out" in source[0]  # sphinx-gallery kept an older run's output
+    note = (
+        "\n.. warning::\n\n"
+        f"   This example was not run when this page was built: "
+        f"{', '.join(SKIPPED_EXAMPLES[name])} not found. "
+        + (
+            "The output below comes from an earlier build."
+            if earlier
+            else "The code is shown without its output."
+        )
+        + " The introduction says what it needs and where to get it.\n"
+    )
+    title = re.search(r"^[^\n]+\n=+\n", source[0], re.MULTILINE)
+    at = title.end() if title else len(source[0])
+    source[0] = source[0][:at] + note + source[0][at:]
+
+
+def _reread_examples_with_needs(app, env, added, changed, removed):
+    """Re-read the pages of the examples that may be skipped, so the note follows the data."""
+    return [
+        f"auto_examples/{script.stem}"
+        for script in sorted(EXAMPLES.glob("plot_*.py"))
+        if any(requirements(script))
     ]
-    return r"plot_" if not absent else rf"plot_(?!{'|'.join(absent)})"
 
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": _examples_to_run(),
+    "filename_pattern": filename_pattern(SKIPPED_EXAMPLES),
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("sknn_text",),
     "backreferences_dir": "generated/backreferences",
@@ -241,5 +283,8 @@ def _check_offline(app, exception):
 
 def setup(app):
     app.connect("builder-inited", _check_api_page)
+    app.connect("builder-inited", _report_skipped_examples)
+    app.connect("source-read", _note_skipped_example)
+    app.connect("env-get-outdated", _reread_examples_with_needs)
     app.connect("build-finished", _check_offline)
     app.connect("autodoc-process-docstring", _clean_docstring)

@@ -8,12 +8,22 @@ opens a verb phrase, ``O`` is outside every phrase. ``LSTMTextTagger`` reads
 each sentence in both directions and ends in a linear-chain CRF, which picks
 the tags of a sentence together.
 
-The data are the CoNLL-2000 chunking files of the shared datasets folder
-(``shared/datasets/conll2000``, or ``$SKNN_TEXT_SHARED_DATASETS``); the example
-stops with a message where they are absent. Each token is a ``(word, POS)``
-tuple, so the part of speech of the CoNLL file is a feature. To keep the
-example under a minute it trains on 2,000 sentences for a few epochs
-(``benchmarks/bench_tagging.py`` trains on all 8,936).
+Each token is a ``(word, POS)`` tuple, so the part of speech of the CoNLL
+file is a feature. To keep the example under a minute it trains on 2,000
+sentences for a few epochs (``benchmarks/bench_tagging.py`` trains on all 8,936).
+
+**The data do not ship with sknn_text.** They are the CoNLL-2000 chunking files
+(Tjong Kim Sang & Buchholz 2000; one ``word POS chunk`` line per token, a blank
+line between sentences), derived from the Wall Street Journal text of the Penn
+Treebank (LDC). No licence is stated for them: they are for research use. NLTK
+distributes them: ``nltk.download("conll2000")`` fetches the ``conll2000.zip``
+package of the NLTK data collection (the ``nltk/nltk_data`` repository on GitHub,
+``packages/corpora/conll2000.zip``), whose ``conll2000/train.txt`` and
+``conll2000/test.txt`` are the files used here. The example reads
+``conll2000/train.txt.gz`` (gzip ``train.txt``) and ``conll2000/test.txt`` under
+the folder that the environment variable ``SKNN_TEXT_SHARED_DATASETS`` names,
+``shared/datasets`` beside the repository by default; where they are absent it
+prints what is missing and stops.
 
 ``SKNN_TEXT_QUICK=1`` turns it into a few-second smoke run (how the test suite
 runs it).
@@ -35,16 +45,17 @@ from sknn_text.metrics import (
 
 QUICK = os.environ.get("SKNN_TEXT_QUICK") == "1"
 ROOT = Path(__file__).resolve().parents[1] if "__file__" in globals() else Path.cwd()
-FOLDER = (
-    Path(os.environ.get("SKNN_TEXT_SHARED_DATASETS", ROOT.parent / "shared" / "datasets"))
-    / "conll2000"
-)
-if not (FOLDER / "train.txt.gz").exists():
-    print(f"{FOLDER} not found: the example needs the CoNLL-2000 files; skipping it.")
+SHARED = Path(os.environ.get("SKNN_TEXT_SHARED_DATASETS", ROOT.parent / "shared" / "datasets"))
+# The files read, under SHARED. docs/conf.py reads this line without running the
+# script: the documentation build leaves the example unrun where one is missing.
+SHARED_FILES = {"train": "conll2000/train.txt.gz", "test": "conll2000/test.txt"}
+missing = [name for name in SHARED_FILES.values() if not (SHARED / name).is_file()]
+if missing:
+    print(f"{', '.join(missing)} not found in {SHARED} (see the introduction); skipping.")
     sys.exit(0)
 
-X_train, y_train = load_conll(FOLDER / "train.txt.gz", feature_columns=[1])
-X_test, y_test = load_conll(FOLDER / "test.txt", feature_columns=[1])
+X_train, y_train = load_conll(SHARED / SHARED_FILES["train"], feature_columns=[1])
+X_test, y_test = load_conll(SHARED / SHARED_FILES["test"], feature_columns=[1])
 n_train, n_test = (200, 200) if QUICK else (2000, len(X_test))
 X_train, y_train = X_train[:n_train], y_train[:n_train]
 X_test, y_test = X_test[:n_test], y_test[:n_test]

@@ -10,10 +10,21 @@ logistic regression on the same TF-IDF features.
 
 We use the standard ModApte train/test split and keep the ten most frequent
 training topics (the usual "R10" subset: earn, acq, money-fx, grain, crude, trade,
-interest, wheat, ship, corn), dropping the stories that carry none of them. The
-data lives in ``shared/datasets/reuters21578`` beside the repository (set
-``SKNN_TEXT_SHARED_DATASETS`` to its parent folder); the example says so and stops
-when it is absent.
+interest, wheat, ship, corn), dropping the stories that carry none of them.
+
+**The data do not ship with sknn_text.** Reuters-21578, Distribution 1.0 (Lewis),
+is copyright Reuters Ltd and Carnegie Group, free to distribute for research
+purposes only. Its stories come as 22 SGML files, ``reut2-000.sgm`` to
+``reut2-021.sgm``; the copy used here was taken from the ``data`` folder of the
+GitHub repository ``Arthur-sauvage/Reuter``. The example reads
+``reuters21578/data.csv.gz`` under the folder that the environment variable
+``SKNN_TEXT_SHARED_DATASETS`` names (``shared/datasets`` beside the repository by
+default): a gzip'd UTF-8 CSV with a header row and the columns ``split``
+(``train`` or ``test``: the ModApte split, i.e. ``LEWISSPLIT`` of the stories
+marked ``TOPICS="YES"``), ``text`` (the text inside a story's ``<TEXT>`` element,
+markup removed) and ``label`` (the names in its ``<TOPICS>``, joined with ``|``;
+empty when it has none). Where that file is absent the example prints so and
+stops.
 
 The gallery runs every example with the settings written in it; ``SKNN_TEXT_QUICK=1``
 turns them into a few-second smoke run (how the test suite runs them).
@@ -42,9 +53,12 @@ QUICK = os.environ.get("SKNN_TEXT_QUICK") == "1"
 N_TOPICS = 10
 here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 shared = Path(os.environ.get("SKNN_TEXT_SHARED_DATASETS", here.parents[1] / "shared" / "datasets"))
-path = shared / "reuters21578" / "data.csv.gz"
-if not path.exists():
-    print(f"{path} not found; skipping the example.")
+# The file read, under ``shared``. docs/conf.py reads this line without running the
+# script: the documentation build leaves the example unrun where it is missing.
+SHARED_FILES = {"data": "reuters21578/data.csv.gz"}
+path = shared / SHARED_FILES["data"]
+if not path.is_file():
+    print(f"{path} not found (see the introduction); skipping the example.")
     sys.exit(0)
 
 # The ``label`` column joins a story's topics with "|" ("" = no topic).

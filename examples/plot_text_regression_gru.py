@@ -4,9 +4,20 @@ Scores from text: GRURegressor on movie-review ratings
 
 Pang & Lee's scale dataset gives each of 5,006 reviews a rating between 0 and 1. A
 ``GRURegressor`` reads the tokens and predicts the rating; a TF-IDF + ridge
-regression is the baseline. The data lives in ``shared/datasets/pang_lee_scale_v1``
-beside the repository (set ``SKNN_TEXT_SHARED_DATASETS`` to its parent folder);
-the example says so and stops when it is absent.
+regression is the baseline.
+
+**The data do not ship with sknn_text.** They are Pang & Lee's scale dataset v1.0
+(ACL 2005, "Seeing stars"): the subjective sentences of reviews by four critics,
+with ratings normalised to [0, 1]. It is the authors' research release on Cornell's
+movie-review-data page, with no explicit licence; the copy used here was taken from
+the ``scaledata`` folder (one folder per critic, files ``subj.<critic>`` and
+``rating.<critic>``) of the GitHub repository ``babygoto0/BERT-DES``. The example
+reads ``pang_lee_scale_v1/data.csv.gz`` under the folder that the environment
+variable ``SKNN_TEXT_SHARED_DATASETS`` names (``shared/datasets`` beside the
+repository by default): a gzip'd UTF-8 CSV with a header row and the columns
+``split`` (``all``), ``text`` (line *k* of ``subj.<critic>``) and ``target`` (line
+*k* of ``rating.<critic>``). Where that file is absent the example prints so and
+stops.
 
 The gallery runs every example with the settings written in it; ``SKNN_TEXT_QUICK=1``
 turns them into a few-second smoke run (how the test suite runs them).
@@ -28,9 +39,12 @@ from sknn_text.datasets import load_text_csv
 QUICK = os.environ.get("SKNN_TEXT_QUICK") == "1"
 here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 shared = Path(os.environ.get("SKNN_TEXT_SHARED_DATASETS", here.parents[1] / "shared" / "datasets"))
-path = shared / "pang_lee_scale_v1" / "data.csv.gz"
-if not path.exists():
-    print(f"{path} not found; skipping the example.")
+# The file read, under ``shared``. docs/conf.py reads this line without running the
+# script: the documentation build leaves the example unrun where it is missing.
+SHARED_FILES = {"data": "pang_lee_scale_v1/data.csv.gz"}
+path = shared / SHARED_FILES["data"]
+if not path.is_file():
+    print(f"{path} not found (see the introduction); skipping the example.")
     sys.exit(0)
 
 data = load_text_csv(path, text_column="text", target_column="target")
