@@ -10,9 +10,9 @@ it (real data, real epochs: a build takes a few minutes on two CPU cores); set
 nothing. An example whose data (``SKNN_TEXT_SHARED_DATASETS``, by default
 ``shared/datasets`` beside the repository) or optional package is absent is shown
 without being run, with a warning box on its page and a line on stderr (see
-``_example_requirements.py``). Formulas are drawn by a local copy of MathJax, fetched from the npm
-registry on the first build (``npm`` must be on the PATH), so the pages need no
-network to show them.
+``_example_requirements.py``). Formulas are drawn by a local copy of MathJax,
+fetched from the npm registry on the first build (``npm`` must be on the PATH), so
+the pages need no network to show them.
 """
 
 import os
