@@ -329,6 +329,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 schedule,
                 callbacks=callbacks,
                 verbose=self.verbose,
+                name=type(self).__name__,
                 constant=constant,
                 fitted=fitted,
             )

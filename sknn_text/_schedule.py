@@ -1,11 +1,16 @@
-"""When training stops: the schedule of a fit, ``epochs="auto"`` included.
+"""When training stops, and what a fit says about it.
 
 :func:`plan_epochs` turns ``epochs``, ``early_stopping`` and the size of the
-data into a :class:`Schedule` that ``_training.run_epochs`` follows;
-:func:`validation_split` holds out the validation rows.
+data into a :class:`Schedule` that ``_training.run_epochs`` follows, with
+:class:`Patience` as its stopping rule; :func:`validation_split` holds out
+the validation rows. :class:`Progress` writes the lines that ``verbose``
+asks for, and :func:`cap_message` the advice of a fit that reached its cap.
 """
 
 import math
+import shutil
+import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,6 +164,150 @@ def cap_message(name, epochs, schedule):
         f"{name} stopped at its cap of {schedule.max_epochs} epochs while the "
         f"validation loss was still improving; {raise_it}."
     )
+
+
+class Patience:
+    """The stopping rule of a :class:`Schedule`, and the best epoch's weights."""
+
+    def __init__(self, schedule, model):
+        self.schedule, self.model = schedule, model
+        self.best = math.inf
+        self.best_epoch = None
+        self.best_weights = None
+        self.wait = 0
+
+    def update(self, epoch, logs):
+        """Record epoch ``epoch`` (1-based); whether training should stop."""
+        schedule = self.schedule
+        current = logs[schedule.monitor]
+        self.wait += 1
+        if current < self.best - schedule.min_delta(self.best):
+            self.best, self.best_epoch, self.wait = current, epoch, 0
+            if schedule.restore_best:
+                self.best_weights = None  # at most one copy held at a time
+                self.best_weights = self.model.get_weights()
+            return False
+        return self.wait >= schedule.patience and epoch >= schedule.min_epochs
+
+
+#: ``verbose=0``: a fit on a terminal writes a line once it has run this many
+#: seconds, then at most one line per this many seconds.
+QUIET_PROGRESS_SECONDS = 60.0
+
+
+def _is_terminal(stream):
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):  # no isatty, a closed stream
+        return False
+
+
+class Progress:
+    """The progress lines of a fit, on ``stream`` (``sys.stderr`` when None).
+
+    * ``verbose=0``: nothing, unless ``stream`` is a terminal and the fit has
+      run ``QUIET_PROGRESS_SECONDS``: then a line, at most one per that many
+      seconds, and a last line on how training ended;
+    * ``verbose=1``: a line per epoch, rewritten in place on a terminal, and
+      the last line;
+    * ``verbose>=2``: a line per epoch, on a terminal too, and the last line.
+
+    Only a line rewritten in place uses a carriage return; no escape codes are
+    ever written.
+    """
+
+    def __init__(self, name, schedule, verbose, stream=None):
+        self.name, self.schedule = name, schedule
+        self.verbose = int(verbose)
+        self.stream = sys.stderr if stream is None else stream
+        self.terminal = _is_terminal(self.stream)
+        self.start = self.last = time.monotonic()
+        self.width = 0  # of the line shown in place; 0 when there is none
+        self.spoke = False  # at verbose=0: a line was written
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+    def epoch(self, epoch, logs, best_epoch):
+        """Report the completed epoch ``epoch`` (1-based) and its ``logs``."""
+        if self.verbose == 0:
+            now = time.monotonic()
+            if self.terminal and now - self.last >= QUIET_PROGRESS_SECONDS:
+                self.last, self.spoke = now, True
+                state = self._state(epoch, logs, best_epoch)
+                self._line(f"{self.name} is still training, {state}; verbose=1 shows each epoch")
+            return
+        text = f"{self.name} {self._state(epoch, logs, best_epoch)}"
+        if self.verbose == 1 and self.terminal:
+            self._in_place(text)
+        else:
+            self._line(text)
+
+    def _state(self, epoch, logs, best_epoch):
+        schedule = self.schedule
+        # A validated fit may stop before its last epoch: that one is a cap.
+        total = "of at most" if schedule.validated else "of"
+        parts = [f"epoch {epoch} {total} {schedule.max_epochs}: loss {logs['loss']:.4g}"]
+        if "val_loss" in logs:
+            parts.append(f"val_loss {logs['val_loss']:.4g}")
+        if best_epoch is not None:
+            parts.append(f"best epoch {best_epoch}")
+        parts.append(f"{self.elapsed():.1f} s")
+        return ", ".join(parts)
+
+    def finish(self, log):
+        """End the report with how training ended (an ``EpochLog``), if it spoke."""
+        ended = summary(log, self.schedule, self.elapsed())
+        if ended is not None and (self.verbose or self.spoke):
+            self._line(f"{self.name} {ended}")
+        self.close()
+
+    def close(self):
+        """End the line shown in place, if any."""
+        if self.width:
+            self.width = 0
+            self._write("\n")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *error):
+        self.close()  # before the traceback of an error is printed
+
+    def _line(self, text):
+        self.close()
+        self._write(text + "\n")
+
+    def _in_place(self, text):
+        text = text[: max(shutil.get_terminal_size().columns - 1, 20)]
+        self._write("\r" + text.ljust(self.width))
+        self.width = len(text)
+
+    def _write(self, text):
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def summary(log, schedule, seconds):
+    """How training ended, for :meth:`Progress.finish`; None after Ctrl-C."""
+    if log.interrupted:
+        return None  # the KeyboardInterrupt that follows says it
+    if log.stopped_by_patience:
+        ended = (
+            f"stopped after {log.n_epochs} epochs: the validation loss had not "
+            f"improved for {schedule.patience} epochs"
+        )
+    elif log.stopped_by_callback:
+        ended = f"was stopped by a callback after {log.n_epochs} epochs"
+    elif schedule.validated:
+        ended = f"reached its cap of {log.n_epochs} epochs"
+    else:
+        ended = f"trained {log.n_epochs} epochs"
+    if log.constant:
+        ended += "; no epoch beat the mean of y, which it now predicts"
+    elif log.best_epoch is not None:
+        ended += f"; it keeps epoch {log.best_epoch}"
+    return f"{ended} ({seconds:.1f} s)."
 
 
 def validation_split(y, fraction, stratify, seed):

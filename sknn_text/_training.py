@@ -22,7 +22,8 @@ one place:
   interruption in ``EpochLog.interrupted``; before that it propagates. In the
   main thread, a first Ctrl-C only raises a flag that the loop reads after
   each batch (see ``_interrupts``). A second Ctrl-C raises at once;
-* Keras callbacks given by the user see the usual ``on_*`` calls.
+* Keras callbacks given by the user see the usual ``on_*`` calls;
+* ``_schedule.Progress``, not Keras's bar, reports the epochs as ``verbose`` asks.
 
 :class:`TrainingParameters` declares the constructor parameters that drive it.
 """
@@ -43,6 +44,7 @@ from ._data import mean_prediction, predicted_batches
 from ._interrupts import deferred_interrupt
 from ._optimizers import OPTIMIZERS
 from ._params import parameters
+from ._schedule import Patience, Progress
 
 
 @parameters
@@ -152,7 +154,11 @@ class TrainingParameters:
         ),
         "verbose": (
             "int or bool",
-            "0 is silent, 1 shows a Keras progress bar, 2 one line per epoch.",
+            """Progress on ``sys.stderr``. 0: silent, but a fit that has run a
+            minute on a terminal writes a line a minute. 1: a line per epoch
+            (its cap, the losses, the best epoch, the seconds elapsed), updated
+            in place on a terminal, and how training ended. 2: the same, every
+            epoch on its own line. Off a terminal, only plain lines.""",
         ),
         "callbacks": (
             "list of keras.callbacks.Callback or None",
@@ -204,30 +210,6 @@ class NonFiniteLoss(ValueError):
     def __init__(self, epoch):
         super().__init__(f"non-finite loss in epoch {epoch}")
         self.epoch = epoch
-
-
-class _Patience:
-    """The stopping rule of a :class:`Schedule`, and the best epoch's weights."""
-
-    def __init__(self, schedule, model):
-        self.schedule, self.model = schedule, model
-        self.best = math.inf
-        self.best_epoch = None
-        self.best_weights = None
-        self.wait = 0
-
-    def update(self, epoch, logs):
-        """Record epoch ``epoch`` (1-based); whether training should stop."""
-        schedule = self.schedule
-        current = logs[schedule.monitor]
-        self.wait += 1
-        if current < self.best - schedule.min_delta(self.best):
-            self.best, self.best_epoch, self.wait = current, epoch, 0
-            if schedule.restore_best:
-                self.best_weights = None  # at most one copy held at a time
-                self.best_weights = self.model.get_weights()
-            return False
-        return self.wait >= schedule.patience and epoch >= schedule.min_epochs
 
 
 def interruption_message(name, log):
@@ -284,7 +266,8 @@ def _row_losses(model, batches):
 
 
 def run_epochs(
-    model, train, validation, schedule, *, callbacks=(), verbose=0, constant=None, fitted=None
+    model, train, validation, schedule, *, callbacks=(), verbose=0, name="Training",
+    constant=None, fitted=None,
 ):
     """Train ``model`` in place; return an :class:`EpochLog`.
 
@@ -298,8 +281,8 @@ def run_epochs(
         When to stop, what to monitor, whether to restore the best epoch.
     callbacks : sequence of keras.callbacks.Callback
         The user's callbacks.
-    verbose : int
-        0 silent, 1 a progress bar, 2 a line per epoch.
+    verbose, name : int, str
+        What ``_schedule.Progress`` reports, and the model's name in it.
     constant : ConstantOutput or None
         With a validation split and ``restore_best``: the prediction that the
         best epoch must beat on the validation rows, or replace (a
@@ -318,7 +301,7 @@ def run_epochs(
     steps = training_steps(model, train[0], open_width=train.variable_width)
     callbacks = keras.callbacks.CallbackList(
         list(callbacks),
-        add_progbar=bool(verbose),
+        add_progbar=False,  # see Progress
         model=model,
         verbose=int(verbose),
         epochs=schedule.max_epochs,
@@ -326,18 +309,19 @@ def run_epochs(
     )
     log = EpochLog()
     model.stop_training = False
-    with deferred_interrupt() as interrupted:
-        _loop(model, train, validation, schedule, steps, callbacks, log, interrupted)
+    with Progress(name, schedule, verbose) as progress, deferred_interrupt() as interrupted:
+        _loop(model, train, validation, schedule, steps, callbacks, log, interrupted, progress)
         if constant is not None and log.best_epoch is not None and not log.interrupted:
             constant.center(mean_prediction(model, fitted))
             log.constant = constant.wins(lambda: _row_losses(model, validation))
+        progress.finish(log)
     return log
 
 
-def _loop(model, train, validation, schedule, steps, callbacks, log, interrupted):
+def _loop(model, train, validation, schedule, steps, callbacks, log, interrupted, progress):
     """The body of :func:`run_epochs`; fills ``log``."""
     batch_hooks = bool(callbacks.callbacks)
-    patience = _Patience(schedule, model)
+    patience = Patience(schedule, model)
     keep_last = not schedule.restore_best
     # (records, weights) of the completed epochs, replaced in one assignment so
     # that an interrupt at any moment finds logs and weights of the same epochs
@@ -366,6 +350,7 @@ def _loop(model, train, validation, schedule, steps, callbacks, log, interrupted
                 logs.update(_evaluate(steps, validation))
             # The epoch is complete before the user's callbacks see it.
             stop = patience.update(epoch, logs)
+            progress.epoch(epoch, logs, patience.best_epoch if schedule.restore_best else None)
             records = (*completed[0], logs)
             # At most one copy of the weights is held. While it is being taken,
             # the model itself holds the weights of the epoch just completed.
