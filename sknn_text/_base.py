@@ -157,6 +157,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol,
                 budget=self._auto_budget,
+                max_epochs=self.max_epochs,
             )
             if in_place:
                 model = self.model_

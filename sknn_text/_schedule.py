@@ -1,10 +1,11 @@
 """When training stops, and what a fit says about it.
 
-:func:`plan_epochs` turns ``epochs``, ``early_stopping`` and the size of the
-data into a :class:`Schedule` that ``_training.run_epochs`` follows, with
-:class:`Patience` as its stopping rule; :func:`validation_split` holds out
-the validation rows. :class:`Progress` writes the lines that ``verbose``
-asks for, and :func:`cap_message` the advice of a fit that reached its cap.
+:func:`plan_epochs` turns ``epochs``, ``max_epochs``, ``early_stopping`` and
+the size of the data into a :class:`Schedule` that ``_training.run_epochs``
+follows, with :class:`Patience` as its stopping rule;
+:func:`validation_split` holds out the validation rows. :class:`Progress`
+writes the lines that ``verbose`` asks for, and :func:`cap_message` the
+advice of a fit that reached its cap.
 """
 
 import math
@@ -110,6 +111,7 @@ def plan_epochs(
     n_iter_no_change,
     tol,
     budget=BAG_OF_WORDS,
+    max_epochs=None,
 ):
     """The :class:`Schedule` of a fit on ``n_samples`` rows.
 
@@ -122,10 +124,14 @@ def plan_epochs(
       value, if that is more) for ``patience`` epochs: as many epochs as
       make ``n_iter_no_change * AUTO_PATIENCE_STEPS`` optimizer steps, at
       least 2; never before ``AUTO_MIN_STEPS`` steps, at most
-      ``max(AUTO_MAX_EPOCHS, 2 * min_epochs)`` epochs; restore the best
-      epoch. Without a split, train ``AUTO_SMALL_DATA_EPOCHS`` epochs or
-      ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more. ``budget`` (an
-      :class:`AutoBudget`) replaces these two sizes for a family.
+      ``max(AUTO_MAX_EPOCHS, 2 * min_epochs)`` epochs, or ``max_epochs``
+      when it is given (the minimum is then cut to it if it is more); restore
+      the best epoch. Without a split, train ``AUTO_SMALL_DATA_EPOCHS``
+      epochs or ``AUTO_SMALL_DATA_STEPS`` steps, whichever is more, and at
+      most ``max_epochs``. ``budget`` (an :class:`AutoBudget`) replaces these
+      two sizes for a family.
+
+    ``max_epochs`` is ignored with an int ``epochs``, which is the budget itself.
     """
     if epochs != "auto":
         if early_stopping:
@@ -137,26 +143,36 @@ def plan_epochs(
         epochs = max(
             budget.small_data_epochs, math.ceil(budget.small_data_steps / steps_per_epoch)
         )
+        if max_epochs is not None:
+            epochs = min(epochs, max_epochs)
         return Schedule(epochs, patience=epochs + 1, tol=tol)
     steps_per_epoch = math.ceil(max(n_samples - n_validation, 1) / batch_size)
     min_epochs = math.ceil(AUTO_MIN_STEPS / steps_per_epoch)
     patience_steps = n_iter_no_change * AUTO_PATIENCE_STEPS
     patience = max(2, math.ceil(patience_steps / steps_per_epoch))
+    cap = max(AUTO_MAX_EPOCHS, 2 * min_epochs) if max_epochs is None else max_epochs
     return Schedule(
-        max(AUTO_MAX_EPOCHS, 2 * min_epochs),
+        cap,
         patience,
         tol,
         "val_loss",
         restore_best=True,
-        min_epochs=min_epochs,
+        min_epochs=min(min_epochs, cap),
         relative_tol=AUTO_RELATIVE_TOL,
     )
 
 
 def cap_message(name, epochs, schedule):
-    """Advice for a fit that reached its cap while the validation loss improved."""
+    """Advice for a fit that reached its cap while the validation loss improved.
+
+    With ``epochs="auto"`` the advice is a larger ``max_epochs``, which keeps
+    the adaptive rule (an int ``epochs`` would replace it by a plain patience
+    in epochs). The message starts with ``name``: ``sknn-text compare`` counts
+    the warnings of each class by it.
+    """
     raise_it = (
-        f"pass epochs={2 * schedule.max_epochs} (with early_stopping=True) to allow more"
+        f"pass max_epochs={2 * schedule.max_epochs} to allow more under the same "
+        "stopping rule"
         if epochs == "auto"
         else f"raise epochs (now {epochs})"
     )

@@ -55,6 +55,7 @@ class TrainingParameters:
 
     alpha: float = 0.0001
     epochs: int | str = "auto"
+    max_epochs: int | None = None
     batch_size: int | str = 32
     optimizer: str | keras.optimizers.Optimizer = "adam"
     learning_rate: float = 0.001
@@ -70,6 +71,7 @@ class TrainingParameters:
     _parameter_constraints: ClassVar[dict] = {
         "alpha": [Interval(Real, 0, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "optimizer": [StrOptions(set(OPTIMIZERS)), keras.optimizers.Optimizer],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -97,9 +99,18 @@ class TrainingParameters:
             is refitted on the training rows, and it predicts the mean of ``y``
             instead if that epoch did not beat it), with a
             budget that adapts to the size of the data (see the user guide,
-            "How long a model trains"). An int
+            "How long a model trains"; ``max_epochs`` sets its cap). An int
             trains exactly that many epochs (at most that many with
             ``early_stopping=True``).""",
+        ),
+        "max_epochs": (
+            "int or None",
+            """The most epochs ``epochs="auto"`` trains; None: ``max(30, 2 *
+            the epochs of 300 optimizer steps)``. An int keeps the rest of the
+            rule (the minimum, cut to ``max_epochs``, and the patience in
+            steps), and also caps the fixed budget of a fit without a
+            validation split. Ignored with an int ``epochs`` and by
+            ``partial_fit``.""",
         ),
         "batch_size": (
             'int or "auto"',

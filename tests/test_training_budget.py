@@ -116,6 +116,62 @@ def test_a_fit_that_reaches_its_cap_still_improving_warns(easy):
         clf.fit(X, y)
 
 
+@pytest.mark.parametrize("max_epochs", [5, 200])
+def test_max_epochs_replaces_the_cap_of_auto_and_keeps_its_rule(max_epochs):
+    default = plan(n_samples=1000)
+    schedule = plan(n_samples=1000, max_epochs=max_epochs)
+    assert schedule.max_epochs == max_epochs
+    assert schedule.patience == default.patience and schedule.validated
+    assert schedule.min_epochs == min(default.min_epochs, max_epochs)
+
+
+def test_max_epochs_caps_the_fixed_budget_of_small_data_and_leaves_an_int_alone():
+    assert plan(n_samples=150, max_epochs=7).max_epochs == 7
+    assert plan(n_samples=150, max_epochs=10_000) == plan(n_samples=150)
+    assert plan(epochs=7, max_epochs=3) == plan(epochs=7)
+    assert plan(epochs=7, early_stopping=True, max_epochs=3) == plan(
+        epochs=7, early_stopping=True
+    )
+
+
+def test_the_cap_warning_of_auto_advises_a_larger_max_epochs(easy):
+    X, y = easy
+    clf = MLPTextClassifier((8,), max_epochs=2, random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"cap of 2 epochs .* pass max_epochs=4 to"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 2 and len(clf.history_["val_loss"]) == 2
+    # ... which is taken: the fit goes on under the same rule
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert clf.set_params(max_epochs=4).fit(X, y).n_iter_ == 4
+
+
+@pytest.mark.parametrize("kind", ["sknn", "joblib"])
+def test_a_file_of_release_0_1_0_has_the_default_max_epochs_and_refits(kind):
+    import pathlib
+
+    import joblib
+
+    import sknn_text
+
+    path = pathlib.Path(__file__).parent / "data" / "release_0_1_0" / f"mlp_classifier.{kind}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # saved by another version
+        model = sknn_text.load(path) if kind == "sknn" else joblib.load(path)
+    assert model.get_params()["max_epochs"] is None
+    X = np.load(path.with_name("mlp_classifier.X.npy"))
+    refit = model.set_params(epochs="auto", max_epochs=2).fit(X, np.arange(len(X)) % 2)
+    assert refit.n_iter_ <= 2
+
+
+def test_max_epochs_is_validated():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X = np.random.RandomState(0).normal(size=(30, 4))
+    with pytest.raises(InvalidParameterError, match="max_epochs"):
+        MLPTextClassifier(max_epochs=0).fit(X, np.arange(30) % 2)
+
+
 def test_auto_trains_a_small_regression_properly():
     # A 200-row, one-signal regression: the old fixed budgets left R^2 near 0
     # (3 epochs: 0.03; 10 epochs: 0.47). At the default budget R^2 is 0.75-0.82
