@@ -43,7 +43,7 @@ from ._optimizers import make_optimizer
 from ._params import parameters
 from ._persistable import PersistableNetwork
 from ._quiet import quiet_native_logs
-from ._schedule import BAG_OF_WORDS, cap_message, plan_epochs, validation_split
+from ._schedule import BAG_OF_WORDS, cap_message, plan_epochs, user_stacklevel, validation_split
 from ._state import state_restored_on_error
 from ._training import (
     NonFiniteLoss,
@@ -194,12 +194,13 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
                 f"Training was interrupted after its last batch; {type(self).__name__} "
                 "is fitted."
             )
+        # The warnings name the user's line, however the fit was reached.
         if log.constant:
             message = constant_message(type(self).__name__)
-            warnings.warn(message, UserWarning, stacklevel=4)
+            warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
         elif log.capped and schedule.validated:
             message = cap_message(type(self).__name__, epochs, schedule)
-            warnings.warn(message, ConvergenceWarning, stacklevel=4)
+            warnings.warn(message, ConvergenceWarning, stacklevel=user_stacklevel())
         return self
 
     def _encode_data(self, X, y, *, reset, classes, incremental):

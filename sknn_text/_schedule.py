@@ -4,8 +4,9 @@
 the size of the data into a :class:`Schedule` that ``_training.run_epochs``
 follows, with :class:`Patience` as its stopping rule;
 :func:`validation_split` holds out the validation rows. :class:`Progress`
-writes the lines that ``verbose`` asks for, and :func:`cap_message` the
-advice of a fit that reached its cap.
+writes the lines that ``verbose`` asks for, :func:`cap_message` the advice
+of a fit that reached its cap, and :func:`user_stacklevel` points a warning
+of ``fit`` at the user's line.
 """
 
 import math
@@ -324,6 +325,31 @@ def summary(log, schedule, seconds):
     elif log.best_epoch is not None:
         ended += f"; it keeps epoch {log.best_epoch}"
     return f"{ended} ({seconds:.1f} s)."
+
+
+#: Modules whose frames a warning raised in ``fit`` skips to name the user's
+#: line: this package, and scikit-learn's wrappers of ``fit`` (``_fit_context``,
+#: ``TransformerMixin.fit_transform``, the ``set_output`` wrapper).
+_WRAPPER_MODULES = frozenset({"sklearn.base", "sklearn.utils._set_output"})
+
+
+def _in_library(frame):
+    module = frame.f_globals.get("__name__", "")
+    return module == "sknn_text" or module.startswith("sknn_text.") or module in _WRAPPER_MODULES
+
+
+def user_stacklevel():
+    """The ``stacklevel`` that makes a ``warnings.warn`` in the calling function
+    name the first frame outside sknn_text: the user's ``fit``, however many
+    layers of the package (a head's own ``fit``, ``partial_fit``) lie between.
+
+    A stack that is sknn_text all the way up (the command line) names its
+    outermost frame.
+    """
+    frame, level = sys._getframe(1), 1
+    while _in_library(frame) and frame.f_back is not None:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def validation_split(y, fraction, stratify, seed):

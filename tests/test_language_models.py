@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -192,6 +192,19 @@ def test_early_stopping_on_validation_perplexity_and_warm_start():
     vocabulary = lm.vocabulary_
     lm.set_params(warm_start=True, epochs=1, early_stopping=False).fit(["the cat ran"])
     assert lm.vocabulary_ == vocabulary and lm.n_iter_ >= 2
+
+
+def test_the_cap_warning_names_the_line_that_called_fit():
+    lm = LSTMLanguageModel(
+        epochs=1, early_stopping=True, validation_fraction=0.25, sequence_length=4, **SMALL
+    )
+    with pytest.warns(ConvergenceWarning, match="raise epochs") as record:
+        lm.fit(TEXTS)
+    assert [w.filename for w in record if w.category is ConvergenceWarning] == [__file__]
+    # fit_transform (scikit-learn's TransformerMixin) is skipped too
+    with pytest.warns(ConvergenceWarning, match="raise epochs") as record:
+        lm.fit_transform(TEXTS)
+    assert [w.filename for w in record if w.category is ConvergenceWarning] == [__file__]
 
 
 def test_ctrl_c_keeps_the_trained_model():

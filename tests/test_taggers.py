@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from keras import ops
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_val_score
 from sklearn.utils import estimator_checks
 
@@ -216,6 +217,14 @@ def test_ctrl_c_keeps_the_completed_epochs():
     with pytest.raises(KeyboardInterrupt, match="after 2 completed epoch"):
         model.fit(X_TRAIN[:32], Y_TRAIN[:32])
     assert model.n_iter_ == 2 and len(model.predict(X_TEST[:2])) == 2
+
+
+def test_the_cap_warning_names_the_line_that_called_fit():
+    # TaggerHead.fit wraps the shared fit: the warning must still skip it.
+    model = tagger(CNNTextTagger, epochs=1, early_stopping=True, validation_fraction=0.25)
+    with pytest.warns(ConvergenceWarning, match="raise epochs") as record:
+        model.fit(X_TRAIN[:32], Y_TRAIN[:32])
+    assert [w.filename for w in record if w.category is ConvergenceWarning] == [__file__]
 
 
 # ------------------------------------------------------------------ bad input

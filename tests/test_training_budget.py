@@ -112,8 +112,11 @@ def test_auto_stops_on_the_validation_loss_and_keeps_the_best_epoch(easy):
 def test_a_fit_that_reaches_its_cap_still_improving_warns(easy):
     X, y = easy
     clf = MLPTextClassifier((8,), epochs=3, early_stopping=True, random_state=0)
-    with pytest.warns(ConvergenceWarning, match=r"cap of 3 epochs .* raise epochs \(now 3\)"):
+    advice = r"cap of 3 epochs .* raise epochs \(now 3\)"
+    with pytest.warns(ConvergenceWarning, match=advice) as record:
         clf.fit(X, y)
+    # The warning names the line that called fit, not the library.
+    assert [w.filename for w in record if w.category is ConvergenceWarning] == [__file__]
 
 
 @pytest.mark.parametrize("max_epochs", [5, 200])
