@@ -261,16 +261,15 @@ class Progress:
             self._line(text)
 
     def _state(self, epoch, logs, best_epoch):
-        schedule = self.schedule
         # A validated fit may stop before its last epoch: that one is a cap.
-        total = "of at most" if schedule.validated else "of"
-        parts = [f"epoch {epoch} {total} {schedule.max_epochs}: loss {logs['loss']:.4g}"]
-        if "val_loss" in logs:
-            parts.append(f"val_loss {logs['val_loss']:.4g}")
-        if best_epoch is not None:
-            parts.append(f"best epoch {best_epoch}")
-        parts.append(f"{self.elapsed():.1f} s")
-        return ", ".join(parts)
+        total = "of at most" if self.schedule.validated else "of"
+        # Most telling first: a narrow terminal cuts the end of the line.
+        head = f"epoch {epoch} {total} {self.schedule.max_epochs} ({self.elapsed():.1f} s): "
+        loss = f"loss {logs['loss']:.4g}"
+        if "val_loss" not in logs:
+            return head + loss
+        best = "" if best_epoch is None else f" (best: epoch {best_epoch})"
+        return f"{head}val_loss {logs['val_loss']:.4g}{best}, {loss}"
 
     def finish(self, log):
         """End the report with how training ended (an ``EpochLog``), if it spoke."""

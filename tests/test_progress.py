@@ -44,8 +44,8 @@ def test_verbose_1_writes_a_plain_line_per_epoch_when_not_on_a_terminal(capsys):
     lines = err.splitlines()
     assert len(lines) == 4
     # the cap of a validated fit is only a cap; the best epoch and time are given
-    assert lines[0].startswith("MLPTextClassifier epoch 1 of at most 3: loss ")
-    assert "val_loss " in lines[0] and "best epoch 1" in lines[0] and lines[0].endswith(" s")
+    assert lines[0].startswith("MLPTextClassifier epoch 1 of at most 3 (")
+    assert " s): val_loss " in lines[0] and "(best: epoch 1), loss " in lines[0]
     assert lines[-1].startswith("MLPTextClassifier reached its cap of 3 epochs; it keeps epoch")
     assert "Epoch 1/3" not in err  # Keras's own bar is not used
 
@@ -54,7 +54,8 @@ def test_an_exact_budget_is_given_as_such(capsys):
     fit(epochs=2, verbose=2)
     err = capsys.readouterr().err
     assert_plain(err)
-    assert err.splitlines()[1].startswith("MLPTextClassifier epoch 2 of 2: loss ")
+    assert err.splitlines()[1].startswith("MLPTextClassifier epoch 2 of 2 (")
+    assert " s): loss " in err.splitlines()[1]
     assert "at most" not in err and "val_loss" not in err
     assert err.splitlines()[-1].startswith("MLPTextClassifier trained 2 epochs (")
 
@@ -81,7 +82,7 @@ def test_verbose_0_speaks_on_a_terminal_once_the_fit_is_long(monkeypatch):
     text = terminal.getvalue()
     assert_plain(text)  # whole lines: parallel fits cannot garble each other's
     lines = text.splitlines()
-    assert lines[0].startswith("MLPTextClassifier is still training, epoch 1 of at most 3: ")
+    assert lines[0].startswith("MLPTextClassifier is still training, epoch 1 of at most 3 (")
     assert lines[0].endswith("; verbose=1 shows each epoch")
     assert len(lines) == 4 and lines[-1].startswith("MLPTextClassifier reached its cap")
 
@@ -95,7 +96,7 @@ def test_verbose_1_rewrites_one_line_on_a_terminal(monkeypatch):
     shown, last, end = text.split("\n")
     assert end == "" and last.startswith("MLPTextClassifier reached its cap")
     updates = shown.split("\r")[1:]
-    assert [u.split(":")[0] for u in updates] == [
+    assert [u.split(" (")[0] for u in updates] == [
         f"MLPTextClassifier epoch {n} of at most 3" for n in (1, 2, 3)
     ]
 
