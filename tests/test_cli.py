@@ -310,7 +310,7 @@ def test_compare_accepts_an_upper_case_model_name(capsys, reviews_csv):
 
 
 def test_time_left_counts_each_model_at_the_pace_of_its_own_folds():
-    from sknn_text.cli._compare import estimate_time_left
+    from sknn_text.cli._progress import estimate_time_left
 
     assert estimate_time_left({"lr": [], "lstm": []}, 5) == (None, ["lr", "lstm"])
     # fold 1, lr timed: the LSTM's cost is unknown, so the estimate is a lower bound
@@ -331,13 +331,13 @@ def test_time_left_counts_each_model_at_the_pace_of_its_own_folds():
 def test_progress_lines_say_over_until_every_model_is_timed():
     import io
 
-    from sknn_text.cli._compare import _Progress
+    from sknn_text.cli._progress import FoldProgress
 
     # fold 1 costs 1 + 6 + 17 + 18 = 42 s, and so does every later fold
     per_model = {"lr": 1.0, "mlp": 6.0, "lstm": 17.0, "gru": 18.0}
     ticks = iter([0.0, *np.cumsum(list(per_model.values()) * 3)])
     stream = io.StringIO()
-    progress = _Progress(stream, "accuracy", list(per_model), 3, clock=lambda: next(ticks))
+    progress = FoldProgress(stream, "accuracy", list(per_model), 3, clock=lambda: next(ticks))
     done = 0
     for fold in (1, 2, 3):
         for name in per_model:

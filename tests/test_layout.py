@@ -41,7 +41,7 @@ LAYERS = [
     {
         "__init__", "__main__", "classifiers", "regressors", "taggers", "_io", "plotting",
         "cli",
-        "cli._compare", "cli.__main__",
+        "cli._compare", "cli._progress", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
         "compare._stats", "compare._tagging",
         "inspection", "inspection._attribution", "inspection._display",
