@@ -113,6 +113,15 @@ def test_compare_max_samples_on_a_bundled_dataset(capsys):
         (["compare", "--cv", "1"], "argument --cv: must be at least 2"),
         (["compare", "--cv", "many"], "argument --cv: expected an integer"),
         (["compare", "--epochs", "0"], "argument --epochs: must be at least 1"),
+        (["compare", "--max-epochs", "0"], "argument --max-epochs: must be at least 1"),
+        (
+            ["compare", "--epochs", "3", "--max-epochs", "5"],
+            "--max-epochs applies to the adaptive budget; drop --epochs",
+        ),
+        (
+            ["compare", "--task", "tagging", "--epochs", "3", "--max-epochs", "5"],
+            "--max-epochs applies to the adaptive budget; drop --epochs",
+        ),
         (["compare", "--task", "ranking"], "argument --task: invalid choice"),
         (["compare", "--output", "report.html"], "--output must end with .md"),
         (
@@ -221,6 +230,7 @@ def test_help_exits_0(capsys):
     status, out, _ = run(capsys, "compare", "--help")
     assert status == 0
     assert "--dataset" in out and "--epochs" in out and "lstm" in out
+    assert "--max-epochs" in out
 
 
 def test_python_dash_m():
@@ -259,10 +269,9 @@ def test_the_notes_count_capped_fits_and_fits_that_predicted_the_mean(capsys):
 
     from sknn_text._schedule import cap_message, plan_epochs
     from sknn_text._training import constant_message
-    from sknn_text.cli._compare import _summarize
+    from sknn_text.cli._compare import _advised_max_epochs, _summarize
 
-    schedule = plan_epochs(
-        "auto",
+    data = dict(
         early_stopping=False,
         n_samples=400,
         batch_size=32,
@@ -270,10 +279,14 @@ def test_the_notes_count_capped_fits_and_fits_that_predicted_the_mean(capsys):
         n_iter_no_change=10,
         tol=1e-4,
     )
+    schedule = plan_epochs("auto", **data)
+    capped = plan_epochs("auto", **data, max_epochs=2 * schedule.max_epochs)
     caught = [
         warnings.WarningMessage(message, category, "fit.py", 1)
         for message, category in [
             (cap_message("GRUTextClassifier", "auto", schedule), ConvergenceWarning),
+            (cap_message("GRUTextClassifier", "auto", capped), ConvergenceWarning),
+            (cap_message("LSTMTextClassifier", "auto", schedule), ConvergenceWarning),
             (constant_message("LSTMTextRegressor"), UserWarning),
             (constant_message("LSTMTextRegressor"), UserWarning),
             ("an unrelated warning", UserWarning),
@@ -281,12 +294,22 @@ def test_the_notes_count_capped_fits_and_fits_that_predicted_the_mean(capsys):
     ]
     _summarize(caught, sys.stderr)
     lines = capsys.readouterr().err.splitlines()
+    cap = schedule.max_epochs
+    # A class is advised the largest max_epochs of its fits' warnings.
     assert lines == [
         "sknn-text: note: GRUTextClassifier stopped at its epoch cap while still "
-        "improving in 1 fit(s); pass --epochs N to allow more",
+        f"improving in 2 fit(s); pass --max-epochs {4 * cap} to allow more under the "
+        "same stopping rule (--epochs N trains exactly N epochs instead)",
+        "sknn-text: note: LSTMTextClassifier stopped at its epoch cap while still "
+        f"improving in 1 fit(s); pass --max-epochs {2 * cap} to allow more under the "
+        "same stopping rule (--epochs N trains exactly N epochs instead)",
         "sknn-text: note: LSTMTextRegressor did not beat the mean of y on its validation "
         "split in 2 fit(s), and predicted that mean there",
     ]
+    # A fit with an int epochs advises no max_epochs: twice its cap.
+    fixed = plan_epochs(12, **{**data, "early_stopping": True})
+    assert _advised_max_epochs([cap_message("GRUTextClassifier", 12, fixed)]) == 24
+    assert _advised_max_epochs(["GRUTextClassifier stopped early"]) is None
 
 
 def test_model_names_are_read_in_any_case_and_default_to_the_registry():
@@ -349,3 +372,47 @@ def test_progress_lines_say_over_until_every_model_is_timed():
     assert lines[3].endswith("(42s elapsed, about 1m24s left)")  # 2 folds of 42 s
     assert lines[7].endswith("(84s elapsed, about 42s left)")
     assert lines[-1].endswith("(126s elapsed)")
+
+
+def test_max_epochs_reaches_every_neural_model(capsys, reviews_csv, monkeypatch):
+    import sknn_text.compare
+
+    built = {}
+
+    def record(models, *args, **kwargs):
+        built.update(models)
+        raise RuntimeError("not run")
+
+    monkeypatch.setattr(sknn_text.compare, "compare_models", record)
+    status, _, err = run(
+        capsys, "compare", "--csv", str(reviews_csv), "--text-column", "review",
+        "--target-column", "sentiment", "--models", "lr,mlp,lstm,gru,cnn", "--cv", "2",
+        "--max-epochs", "5", "--quiet",
+    )  # fmt: skip
+    assert status == 1 and "RuntimeError: not run" in err
+    assert list(built) == ["lr", "mlp", "lstm", "gru", "cnn"]
+    assert not hasattr(built["lr"][-1], "max_epochs")
+    for name in ("mlp", "lstm", "gru", "cnn"):
+        estimator = built[name][-1]
+        assert (estimator.max_epochs, estimator.epochs) == (5, "auto"), name
+
+
+def test_max_epochs_reaches_the_taggers(capsys, tmp_path, monkeypatch):
+    import sknn_text.compare._tagging as tagging
+
+    path = tmp_path / "train.txt"
+    path.write_text("The DT B-NP\ncat NN I-NP\nran VBD B-VP\n\n" * 4)
+    seen = {}
+
+    def record(X, y, **kwargs):
+        seen.update(kwargs)
+        raise ValueError("not run")
+
+    monkeypatch.setattr(tagging, "compare_taggers", record)
+    status, _, err = run(
+        capsys, "compare", "--task", "tagging", "--conll", str(path), "--max-epochs", "5",
+    )
+    assert status == 2 and "not run" in err
+    assert (seen["max_epochs"], seen["epochs"]) == (5, None)
+    tagger = tagging.make_tagger(sknn_text.LSTMTextTagger, max_epochs=5, random_state=1)
+    assert (tagger.max_epochs, tagger.epochs, tagger.random_state) == (5, "auto", 1)

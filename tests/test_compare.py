@@ -91,6 +91,10 @@ def test_default_models_classification_and_regression():
     for name in ("lstm", "gru"):  # chosen on 20newsgroups (benchmarks/README.md)
         assert models[name][-1].bidirectional and models[name][-1].pooling == "max"
     assert default_models()["mlp"][-1].epochs == "auto"  # each model's own default
+    assert default_models()["mlp"][-1].max_epochs is None
+    capped = default_models(max_epochs=60)
+    for name in ("mlp", "lstm", "gru", "cnn", "transformer", "fasttext"):
+        assert (capped[name][-1].max_epochs, capped[name][-1].epochs) == (60, "auto")
     regressors = default_models("regression")
     assert isinstance(regressors["lr"][-1], Ridge)
     assert isinstance(regressors["mlp"][-1], MLPTextRegressor)
@@ -99,6 +103,8 @@ def test_default_models_classification_and_regression():
         default_models("ranking")
     with pytest.raises(ValueError, match="epochs must be a positive integer"):
         default_models(epochs=0)
+    with pytest.raises(ValueError, match="max_epochs must be a positive integer"):
+        default_models(max_epochs=True)
 
 
 def test_make_baseline_matches_the_documented_protocol():

@@ -145,7 +145,20 @@ def _build_parser():
         "--epochs",
         type=_positive_int(1),
         metavar="N",
-        help="epochs of every neural model (default: each model's own)",
+        help=(
+            "train every neural model exactly N epochs, without the adaptive "
+            "stopping rule (default: each model's own, epochs=\"auto\")"
+        ),
+    )
+    compare.add_argument(
+        "--max-epochs",
+        type=_positive_int(1),
+        metavar="N",
+        help=(
+            "cap the adaptive budget (epochs=\"auto\") of every neural model at N "
+            "epochs and keep its stopping rule (default: each model's own cap); "
+            "not with --epochs"
+        ),
     )
     compare.add_argument(
         "--max-samples",

@@ -117,22 +117,43 @@ def _check_writable(path, option):
 
 #: The start of the warning of a fit that predicts the mean (``_training``).
 _CONSTANT = re.compile(r"No epoch of (\w+) predicted")
+#: The advice of a capped fit (``_schedule.cap_message``), and its cap.
+_ADVISED = re.compile(r"max_epochs=(\d+)")
+_CAP = re.compile(r"cap of (\d+) epochs")
+
+
+def _advised_max_epochs(messages):
+    """The largest ``max_epochs`` that the warnings of capped fits advise, or
+    twice the largest cap where none advises one (a fit with an int
+    ``epochs``); None if neither is found."""
+    advised = [int(n) for message in messages for n in _ADVISED.findall(message)]
+    if advised:
+        return max(advised)
+    caps = [int(n) for message in messages for n in _CAP.findall(message)]
+    return 2 * max(caps) if caps else None
 
 
 def _summarize(caught, err):
     """One line per estimator class that stopped at its epoch cap, and one per
-    class that predicted the mean of y in some fits."""
+    class that predicted the mean of y in some fits.
+
+    A capped class is advised ``--max-epochs`` with the largest number its
+    warnings advise: that raises the cap and keeps the adaptive stopping rule,
+    where ``--epochs N`` would train exactly N epochs.
+    """
     capped, constant = {}, {}
     for warning in caught:
+        message = str(warning.message)
         if issubclass(warning.category, ConvergenceWarning):
-            name = str(warning.message).split(" ", 1)[0]
-            capped[name] = capped.get(name, 0) + 1
-        elif match := _CONSTANT.match(str(warning.message)):
+            capped.setdefault(message.split(" ", 1)[0], []).append(message)
+        elif match := _CONSTANT.match(message):
             constant[match[1]] = constant.get(match[1], 0) + 1
-    for name, count in capped.items():
+    for name, messages in capped.items():
+        advised = _advised_max_epochs(messages) or "N"
         print(
             f"{PROG}: note: {name} stopped at its epoch cap while still improving in "
-            f"{count} fit(s); pass --epochs N to allow more",
+            f"{len(messages)} fit(s); pass --max-epochs {advised} to allow more under "
+            "the same stopping rule (--epochs N trains exactly N epochs instead)",
             file=err,
         )
     for name, count in constant.items():
@@ -183,7 +204,7 @@ def tagging_command(args, out, err):
     try:
         result = compare_taggers(
             X, y, X_test=X_test, y_test=y_test, models=models, cv=args.cv,
-            epochs=args.epochs, baseline=not args.no_baseline,
+            epochs=args.epochs, max_epochs=args.max_epochs, baseline=not args.no_baseline,
             random_state=args.random_state, progress=progress,
         )
     except ValueError as exc:
@@ -215,6 +236,9 @@ def _feature_columns(text, path):
 
 
 def compare_command(args, out, err):
+    if args.epochs is not None and args.max_epochs is not None:
+        # max_epochs is ignored with an int epochs: the two would not combine.
+        raise UsageError("--max-epochs applies to the adaptive budget; drop --epochs")
     if args.task == "tagging":
         return tagging_command(args, out, err)
     output = Path(args.output) if args.output else None
@@ -259,7 +283,9 @@ def compare_command(args, out, err):
         raise UsageError(str(exc)) from None
 
     _quiet_keras()
-    registry = default_models(task, epochs=args.epochs, random_state=args.random_state)
+    registry = default_models(
+        task, epochs=args.epochs, max_epochs=args.max_epochs, random_state=args.random_state
+    )
     missing = [name for name in names if name not in registry]
     if missing:
         raise UsageError(

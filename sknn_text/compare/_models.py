@@ -94,7 +94,9 @@ def _first_step(features, sequence_length):
     return TextTokenizer(max_tokens=_MAX_TOKENS, sequence_length=sequence_length, **hashing)
 
 
-def default_models(task="classification", *, epochs=None, random_state=0, sequence_length=128):
+def default_models(
+    task="classification", *, epochs=None, max_epochs=None, random_state=0, sequence_length=128
+):
     """The models that ``sknn-text compare`` cross-validates, by short name.
 
     {table}
@@ -109,8 +111,12 @@ def default_models(task="classification", *, epochs=None, random_state=0, sequen
     task : {{"classification", "regression"}}, default="classification"
         Which estimators to build.
     epochs : int, default=None
-        Number of epochs of every neural model; None keeps each default
-        (``"auto"``).
+        Number of epochs of every neural model, trained exactly (the adaptive
+        stopping rule is dropped); None keeps each default (``"auto"``).
+    max_epochs : int, default=None
+        The cap of every neural model's adaptive budget (``epochs="auto"``),
+        which keeps its stopping rule; None keeps each model's own cap. As
+        in the estimators, it is ignored when ``epochs`` is given.
     random_state : int, default=0
         Seed of the neural models' weights, dropout and batch order.
     sequence_length : int, default=128
@@ -133,12 +139,12 @@ def default_models(task="classification", *, epochs=None, random_state=0, sequen
     ['lr', 'mlp', 'lstm', 'gru', 'cnn', 'transformer', 'fasttext']
     >>> models["gru"][-1].epochs
     1
+    >>> default_models(max_epochs=60)["gru"][-1].max_epochs
+    60
     """
     check_task(task)
-    if epochs is not None and (
-        not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1
-    ):
-        raise ValueError(f"epochs must be a positive integer or None, got {epochs!r}.")
+    _check_epochs("epochs", epochs)
+    _check_epochs("max_epochs", max_epochs)
     estimator_task = _ESTIMATOR_TASK[task]
     models = {BASELINE_NAME: make_baseline(task)}
     for family in _compared_families():
@@ -153,11 +159,20 @@ def default_models(task="classification", *, epochs=None, random_state=0, sequen
         }
         if epochs is not None:
             params["epochs"] = epochs
+        if max_epochs is not None:
+            params["max_epochs"] = max_epochs
         estimator = resolve(family.estimators[estimator_task])(**params)
         models[family.name] = make_pipeline(
             _first_step(entry.features, sequence_length), estimator
         )
     return models
+
+
+def _check_epochs(name, value):
+    if value is not None and (
+        not isinstance(value, Integral) or isinstance(value, bool) or value < 1
+    ):
+        raise ValueError(f"{name} must be a positive integer or None, got {value!r}.")
 
 
 def _describe_registry():

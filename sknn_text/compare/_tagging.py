@@ -76,9 +76,32 @@ def _featurize(X):
     return [[crf_token_features(s, i) for i in range(len(s))] for s in X]
 
 
+def make_tagger(cls, *, epochs=None, max_epochs=None, random_state=0):
+    """An unfitted tagger of class ``cls`` as a comparison fits it.
+
+    Parameters
+    ----------
+    cls : type
+        A tagger class of the registry.
+    epochs : int or None, default=None
+        Epochs, trained exactly; None keeps the class's own (``"auto"``).
+    max_epochs : int or None, default=None
+        The cap of the adaptive budget (``epochs="auto"``), which keeps its
+        stopping rule; None keeps the class's own. Ignored with ``epochs``.
+    random_state : int, default=0
+        Seed of the network.
+    """
+    params = {"random_state": random_state}
+    if epochs is not None:
+        params["epochs"] = epochs
+    if max_epochs is not None:
+        params["max_epochs"] = max_epochs
+    return cls(**params)
+
+
 def compare_taggers(
-    X, y, *, X_test=None, y_test=None, models=None, cv=3, epochs=None, baseline=True,
-    random_state=0, progress=None,
+    X, y, *, X_test=None, y_test=None, models=None, cv=3, epochs=None, max_epochs=None,
+    baseline=True, random_state=0, progress=None,
 ):
     """Fit each tagger (and the CRF baseline) on the same splits; score chunk F1.
 
@@ -93,7 +116,11 @@ def compare_taggers(
     cv : int, default=3
         Folds without a test set.
     epochs : int or None, default=None
-        Epochs of every tagger; None keeps their own (``"auto"``).
+        Epochs of every tagger, trained exactly; None keeps their own
+        (``"auto"``).
+    max_epochs : int or None, default=None
+        The cap of every tagger's adaptive budget (``epochs="auto"``), which
+        keeps its stopping rule; None keeps their own. Ignored with ``epochs``.
     baseline : bool, default=True
         Also fit the CRF (skipped with a note when sklearn-crfsuite is missing).
     random_state : int, default=0
@@ -139,10 +166,10 @@ def compare_taggers(
                 model = make_crf_baseline().fit(_featurize(X_fit), y_fit)
                 pred = [list(tags) for tags in model.predict(_featurize(X_eval))]
             else:
-                params = {"random_state": random_state}
-                if epochs is not None:
-                    params["epochs"] = epochs
-                pred = cls(**params).fit(X_fit, y_fit).predict(X_eval)
+                model = make_tagger(
+                    cls, epochs=epochs, max_epochs=max_epochs, random_state=random_state
+                )
+                pred = model.fit(X_fit, y_fit).predict(X_eval)
             seconds += time.perf_counter() - start
             scores.append(chunk_f1_score(y_eval, pred))
             true_all += y_eval
