@@ -11,6 +11,8 @@ os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 import keras
 import numpy as np
 import pytest
+from sklearn.base import is_regressor
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 POSITIVE = ["great", "wonderful", "moving", "brilliant", "funny", "superb"]
 NEGATIVE = ["dull", "boring", "awful", "tedious", "flat", "clumsy"]
@@ -32,6 +34,31 @@ def make_reviews(n, seed=0, *, max_cues=1):
         labels.append(label)
     labels = np.array(labels)
     return texts, np.where(labels == 1, "pos", "neg"), 1.0 + 9.0 * labels
+
+
+#: The checking budget: scikit-learn runs its common checks at small checking
+#: parameters (a low ``max_iter``), and the structural checks of
+#: ``test_common.py`` run every network at these. Two epochs exercise every
+#: code path of a fit (a second epoch, the model already built and traced)
+#: while leaving the architecture as its defaults build it; what a default fit
+#: learns is checked at the true defaults (``test_common.LEARNING_CHECKS``).
+#: Pass them to check an architecture of your own the same way.
+CHECKING_PARAMETERS = {"epochs": 2}
+
+#: Modules whose every test is ``slow``: they start processes or clusters, run
+#: the examples, the benchmarks, other tools (ONNX, MLflow, skops) or real
+#: data. ``pytest -n 2 -m "not slow"`` is the fast loop for editing; the
+#: full suite, and CI, run them all.
+SLOW_MODULES = {
+    "test_benchmarks", "test_isolation", "test_dask", "test_sigint", "test_quiet",
+    "test_sharing", "test_export", "test_real_data",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.parent.name == "tests" and item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 #: Why the sample-weight equivalence checks of scikit-learn fail on every network.
@@ -58,6 +85,89 @@ def reported_not_run(parametrization, reason):
             )
         params.append(param)
     return pytest.mark.parametrize(parametrization.args[0], params, **parametrization.kwargs)
+
+
+#: The checks expected to fail on every network, each with its reason.
+#: This list may only shrink.
+EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": MINI_BATCH_REASON,
+    "check_sample_weight_equivalence_on_sparse_data": MINI_BATCH_REASON,
+}
+
+#: The checks whose assertions hold only for a network that has learned: an
+#: accuracy or R² bar (``*_train``, ``check_class_weight_classifiers``), every
+#: class predicted (``check_classifiers_classes``), the same predictions for a
+#: column vector ``y`` as for a 1-D one (``check_supervised_y_2d``, which
+#: compares two fits). They run at the true defaults.
+LEARNING_CHECKS = frozenset(
+    {
+        "check_classifiers_train",
+        "check_regressors_train",
+        "check_classifiers_classes",
+        "check_class_weight_classifiers",
+        "check_class_weight_balanced_classifiers",
+        "check_supervised_y_2d",
+    }
+)
+
+
+def check_name(check):
+    """The name of a check function that scikit-learn may have wrapped in partials."""
+    while hasattr(check, "func"):
+        check = check.func
+    return check.__name__
+
+
+def selected_checks(estimators, keep, marks=()):
+    """``parametrize_with_checks(estimators)`` as a list of ``pytest.param``: only
+    the checks for which ``keep(name)`` holds, each with ``marks`` added."""
+    parametrization = reported_not_run(
+        parametrize_with_checks(
+            estimators, expected_failed_checks=lambda _: EXPECTED_FAILED_CHECKS
+        ),
+        MINI_BATCH_REASON,
+    )
+    name_of = parametrization.kwargs["ids"]
+    params = []
+    for param in parametrization.args[1]:
+        # A pytest.param (marked) or a plain (estimator, check) tuple.
+        values, old_marks = (param.values, param.marks) if hasattr(param, "marks") else (param, ())
+        if keep(check_name(values[1])):
+            test_id = "-".join(name_of(value) for value in values)
+            params.append(pytest.param(*values, marks=(*old_marks, *marks), id=test_id))
+    return params
+
+
+def sklearn_checks(classes, others=()):
+    """scikit-learn's checks for the network ``classes``, at the checking budget:
+
+    * the structural ones at :data:`CHECKING_PARAMETERS` (with the estimators
+      ``others``, which have no budget, at their defaults);
+    * :data:`LEARNING_CHECKS` at the true defaults, marked ``slow``.
+
+    The structural checks of a regressor are marked ``slow`` too: the fast
+    loop runs them once per architecture, on its classifier.
+
+    Returns ``(structural, learning)``, two lists of ``pytest.param``.
+    """
+    structural = [
+        *selected_checks(
+            [cls(**CHECKING_PARAMETERS) for cls in classes if not is_regressor(cls())],
+            lambda name: name not in LEARNING_CHECKS,
+        ),
+        *selected_checks(
+            [cls(**CHECKING_PARAMETERS) for cls in classes if is_regressor(cls())],
+            lambda name: name not in LEARNING_CHECKS,
+            marks=(pytest.mark.slow,),
+        ),
+        *selected_checks(others, lambda name: name not in LEARNING_CHECKS),
+    ]
+    learning = selected_checks(
+        [cls() for cls in classes],
+        lambda name: name in LEARNING_CHECKS,
+        marks=(pytest.mark.slow,),
+    )
+    return structural, learning
 
 
 class KeepWeights(keras.callbacks.Callback):

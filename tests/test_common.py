@@ -1,7 +1,23 @@
-"""scikit-learn's own estimator checks over every public estimator, at its defaults."""
+"""scikit-learn's own estimator checks over every public estimator.
 
-from conftest import MINI_BATCH_REASON, reported_not_run
-from sklearn.utils.estimator_checks import parametrize_with_checks
+scikit-learn runs its common checks at small "checking" parameters (a low
+``max_iter``), and so do we (``conftest.sklearn_checks``), in two parts:
+
+* the structural checks (fit/predict contracts, input validation, pickling,
+  invariances...) at ``conftest.CHECKING_PARAMETERS``, a two-epoch budget
+  that leaves every architecture as its defaults build it;
+* the checks that judge what a fit learns (``conftest.LEARNING_CHECKS``) at
+  the true defaults, for every estimator, so that ``epochs="auto"`` is still
+  proven to learn scikit-learn's toy problems.
+
+Both run in the full suite (``pytest -n 2``) and in CI; the learning checks
+carry the ``slow`` marker, which the fast loop (``-m "not slow"``) leaves out.
+The expected failures are declared once, with their reasons, in
+``conftest.EXPECTED_FAILED_CHECKS``.
+"""
+
+import pytest
+from conftest import CHECKING_PARAMETERS, check_name, selected_checks, sklearn_checks
 
 from sknn_text import TextTokenizer, _registry
 
@@ -12,20 +28,38 @@ NETWORKS = [
     for name in family.estimators.values()
 ]
 
-
-ESTIMATORS = [*(cls() for cls in NETWORKS), TextTokenizer()]
-
-# The one place where expected failures are declared, each with its reason.
-# This list may only shrink.
-EXPECTED_FAILED_CHECKS = {
-    "check_sample_weight_equivalence_on_dense_data": MINI_BATCH_REASON,
-    "check_sample_weight_equivalence_on_sparse_data": MINI_BATCH_REASON,
-}
+STRUCTURAL, LEARNING = sklearn_checks(NETWORKS, others=[TextTokenizer()])
 
 
-@reported_not_run(
-    parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda _: EXPECTED_FAILED_CHECKS),
-    MINI_BATCH_REASON,
-)
+@pytest.mark.parametrize("estimator, check", STRUCTURAL + LEARNING)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def _checks_of(params, cls):
+    return {param.id.split("-", 1)[1] for param in params if type(param.values[0]) is cls}
+
+
+def test_every_check_runs_once_per_estimator():
+    """The two parts split scikit-learn's checks, losing none."""
+    for cls in NETWORKS:
+        every = _checks_of(selected_checks([cls()], lambda _: True), cls)
+        structural, learning = _checks_of(STRUCTURAL, cls), _checks_of(LEARNING, cls)
+        assert structural | learning == every, cls.__name__
+        assert not structural & learning, cls.__name__
+
+
+def test_learning_checks_run_at_the_defaults_and_the_rest_at_the_budget():
+    for param in LEARNING:
+        estimator = param.values[0]
+        assert estimator.get_params() == type(estimator)().get_params()
+    assert {check_name(param.values[1]) for param in LEARNING} >= {
+        "check_classifiers_train",
+        "check_regressors_train",
+        "check_classifiers_classes",
+        "check_supervised_y_2d",
+    }
+    for param in STRUCTURAL:
+        estimator = param.values[0]
+        if not isinstance(estimator, TextTokenizer):
+            assert estimator.get_params()["epochs"] == CHECKING_PARAMETERS["epochs"]

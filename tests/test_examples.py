@@ -38,6 +38,7 @@ def test_every_example_has_an_expectation():
     assert {path.name for path in EXAMPLES} == set(EXPECTED_OUTPUT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
 def test_example_runs_quickly_and_draws_its_figure(path, monkeypatch, capsys):
     monkeypatch.setenv("SKNN_TEXT_QUICK", "1")

@@ -205,6 +205,7 @@ LOAD_AND_PREDICT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_fresh_process_predicts_bit_identically(fitted, pipelines, tmp_path):
     expected, files = {}, []
     for name in [

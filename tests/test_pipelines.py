@@ -103,6 +103,7 @@ def run_grid(texts, labels, n_jobs):
     return grid.fit(texts, labels)
 
 
+@pytest.mark.slow
 def test_grid_search_over_tokenizer_and_network_n_jobs_1_and_2(reviews, caplog):
     texts, labels, _ = reviews
     with caplog.at_level(logging.WARNING, logger="tensorflow"):

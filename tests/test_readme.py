@@ -41,6 +41,7 @@ def test_first_snippet_defines_every_name_it_uses():
     assert "min_df" in code  # a vocabulary that fits the data
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:.*stopped at its cap")
 def test_first_snippet_runs_and_prints_what_it_computes(monkeypatch, capsys):
     """Every line of the first snippet does something the reader sees: both
