@@ -2,9 +2,10 @@
 
 Both train on shared/datasets/conll2000/train.txt.gz and are scored on test.txt
 with chunk F1 (``sknn_text.metrics.chunk_f1_score``, conlleval's rules). The
-CRF uses the usual feature template (word, lower case, suffixes, shape, POS,
-a +-1 window of words and POS), trained with L-BFGS and elastic-net
-regularization. Our tagger reads each token as ``(word, POS)``: the word, its
+CRF is the one ``sknn-text compare --task tagging`` fits
+(``sknn_text.compare._tagging``: the usual feature template of word, lower
+case, suffixes, shape, POS and a +-1 window of words and POS, L-BFGS with
+elastic-net regularization). Our tagger reads each token as ``(word, POS)``: the word, its
 shape and affixes, the POS column. Prints chunk F1, training time (and per
 epoch/iteration), prediction tokens/second. Writes results/tagging.json.
 
@@ -37,50 +38,15 @@ def load(quick):
     return X_train, y_train, X_test, y_test
 
 
-def _token_features(sentence, i):
-    from sknn_text._architectures._tokens import word_shape
-
-    word, pos = sentence[i]
-    features = {
-        "bias": 1.0,
-        "word.lower": word.lower(),
-        "suffix3": word[-3:],
-        "suffix2": word[-2:],
-        "isupper": word.isupper(),
-        "istitle": word.istitle(),
-        "isdigit": word.isdigit(),
-        "shape": word_shape(word),
-        "pos": pos,
-        "pos2": pos[:2],
-    }
-    for offset, name in ((-1, "-1"), (1, "+1")):
-        j = i + offset
-        if 0 <= j < len(sentence):
-            other, other_pos = sentence[j]
-            features.update({
-                f"{name}:word.lower": other.lower(),
-                f"{name}:istitle": other.istitle(),
-                f"{name}:pos": other_pos,
-                f"{name}:pos2": other_pos[:2],
-            })
-        else:
-            features["BOS" if offset < 0 else "EOS"] = True
-    return features
-
-
 def run_crf(X_train, y_train, X_test, y_test, iterations):
-    import sklearn_crfsuite
-
+    from sknn_text.compare._tagging import crf_token_features, make_crf_baseline
     from sknn_text.metrics import chunk_f1_score
 
     def featurize(X):
-        return [[_token_features(s, i) for i in range(len(s))] for s in X]
+        return [[crf_token_features(s, i) for i in range(len(s))] for s in X]
 
     F_train, features_s = timed(featurize, X_train)
-    crf = sklearn_crfsuite.CRF(
-        algorithm="lbfgs", c1=0.1, c2=0.1, max_iterations=iterations,
-        all_possible_transitions=True,
-    )
+    crf = make_crf_baseline(iterations)
     _, fit_s = timed(crf.fit, F_train, y_train)
     pred, predict_s = timed(lambda: crf.predict(featurize(X_test)))
     n_tokens = sum(len(s) for s in X_test)

@@ -5,7 +5,8 @@ defines its estimators (one per task), and how ``compare`` builds it. From this
 table, and from nothing else, come
 
 * the public names of the package (``sknn_text.__init__``, the ``classifiers``,
-  ``regressors`` and ``taggers`` modules) and the estimator sections of the API reference,
+  ``regressors``, ``taggers`` and ``language_models`` modules) and the estimator
+  sections of the API reference,
 * the classes that the safe file format may name (``_persistence``, ``_io``),
 * the models of ``sknn_text.compare.default_models`` and ``sknn-text compare``,
 * the estimator lists of the test suite.
@@ -251,6 +252,19 @@ def task_names(task):
             name = family.estimators[task]
             names += [name, *(alias for alias, of in family.aliases.items() if of == name)]
     return sorted(names)
+
+
+def task_exports(task, module):
+    """``(__all__, __getattr__)`` of the public ``module`` that re-exports the
+    built-in estimators of ``task``, each imported on first use."""
+    names = task_names(task)
+
+    def __getattr__(name):
+        if name in names:
+            return resolve(name)
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return names, __getattr__
 
 
 def is_registered(cls):

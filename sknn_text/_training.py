@@ -190,6 +190,8 @@ class EpochLog:
         1-based epoch whose weights the model holds when ``restore_best``.
     stopped_by_patience : bool
         The patience rule ended training (not ``max_epochs`` or an interrupt).
+    stopped_by_callback : bool
+        A callback set ``model.stop_training`` (Keras's ``EarlyStopping``...).
     interrupted : bool
         Training ended with Ctrl-C after at least one completed epoch; the
         model holds the weights of the best or last completed epoch.

@@ -5,12 +5,6 @@ module re-exports the registry's classifiers (for ``from sknn_text.classifiers
 import ...`` and for pickles made before they moved).
 """
 
-from ._registry import resolve, task_names
+from ._registry import task_exports
 
-__all__ = task_names("classifier")
-
-
-def __getattr__(name):
-    if name in __all__:
-        return resolve(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = task_exports("classifier", __name__)

@@ -7,12 +7,6 @@ registry's regressors (for ``from sknn_text.regressors import ...`` and for
 pickles made before they moved).
 """
 
-from ._registry import resolve, task_names
+from ._registry import task_exports
 
-__all__ = task_names("regressor")
-
-
-def __getattr__(name):
-    if name in __all__:
-        return resolve(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = task_exports("regressor", __name__)

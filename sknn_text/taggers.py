@@ -4,12 +4,6 @@ Each is defined with its architecture in ``sknn_text._architectures``; this
 module re-exports the registry's taggers.
 """
 
-from ._registry import resolve, task_names
+from ._registry import task_exports
 
-__all__ = task_names("tagger")
-
-
-def __getattr__(name):
-    if name in __all__:
-        return resolve(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = task_exports("tagger", __name__)

@@ -39,7 +39,8 @@ LAYERS = [
     },
     # 6: the top: public entry points, which may import anything below
     {
-        "__init__", "__main__", "classifiers", "regressors", "taggers", "_io", "plotting",
+        "__init__", "__main__", "classifiers", "regressors", "taggers", "language_models", "_io",
+        "plotting",
         "cli",
         "cli._compare", "cli._progress", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
@@ -52,7 +53,7 @@ LAYERS = [
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 TOP = len(LAYERS) - 1
 #: Modules that may import by name (importlib), i.e. resolve registry entries.
-DYNAMIC_IMPORTS = {"__init__", "classifiers", "regressors", "taggers", "_registry"}
+DYNAMIC_IMPORTS = {"__init__", "_registry"}
 MAX_LINES = 400
 
 

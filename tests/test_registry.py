@@ -14,9 +14,8 @@ from typing import ClassVar
 import keras
 import numpy as np
 import pytest
-from conftest import MINI_BATCH_REASON, reported_not_run
+from conftest import sklearn_checks
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sknn_text
 from sknn_text import _registry
@@ -103,16 +102,10 @@ def registered():
     _registry.unregister(TINY.name)
 
 
-@reported_not_run(
-    parametrize_with_checks(
-        [TinyTextClassifier(), TinyTextRegressor()],
-        expected_failed_checks=lambda _: {
-            "check_sample_weight_equivalence_on_dense_data": MINI_BATCH_REASON,
-            "check_sample_weight_equivalence_on_sparse_data": MINI_BATCH_REASON,
-        },
-    ),
-    MINI_BATCH_REASON,
-)
+TINY_STRUCTURAL, TINY_LEARNING = sklearn_checks([TinyTextClassifier, TinyTextRegressor])
+
+
+@pytest.mark.parametrize("estimator, check", TINY_STRUCTURAL + TINY_LEARNING)
 def test_a_new_architecture_passes_sklearn_checks(estimator, check):
     check(estimator)
 
@@ -160,14 +153,34 @@ def test_registry_refuses_clashes_and_built_in_removal():
 
 
 def test_public_names_come_from_the_registry():
-    from sknn_text import classifiers, regressors, taggers
+    from sknn_text import classifiers, language_models, regressors, taggers
 
-    task_modules = {"classifier": classifiers, "regressor": regressors, "tagger": taggers}
+    task_modules = {
+        "classifier": classifiers,
+        "regressor": regressors,
+        "tagger": taggers,
+        "language_model": language_models,
+    }
+    assert set(task_modules) == set(_registry.TASKS)
     for family in _registry.built_in_families():
         for task, name in family.estimators.items():
             cls = getattr(sknn_text, name)
             assert cls.__module__ == family.module_of(name) and name in sknn_text.__all__
-            if task in task_modules:  # language models have no module of their own
-                assert getattr(task_modules[task], name) is cls
+            assert getattr(task_modules[task], name) is cls and name in task_modules[task].__all__
         for alias, name in family.aliases.items():
             assert getattr(sknn_text, alias) is getattr(sknn_text, name)
+    with pytest.raises(AttributeError, match=r"language_models.*LSTMTextClassifier"):
+        language_models.LSTMTextClassifier  # noqa: B018
+
+
+def test_each_docstring_names_its_own_class_and_only_claims_kernels_it_has():
+    """The examples import the class under its ``...Text...`` name (not an
+    alias), and SimpleRNN, which has no cuDNN kernel, does not promise one."""
+    for family in _registry.built_in_families():
+        for name in family.estimators.values():
+            doc = _registry.resolve(name).__doc__
+            imports = [line for line in doc.splitlines() if ">>> from sknn_text import" in line]
+            assert any(name in line.split() or f"{name}," in line for line in imports), name
+            assert not set(family.aliases) & set(" ".join(imports).replace(",", " ").split())
+            if family.name == "simple_rnn":
+                assert "cuDNN kernels on a GPU" not in doc.replace("\n    ", " "), name

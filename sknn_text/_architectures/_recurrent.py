@@ -167,7 +167,7 @@ class RecurrentNetwork(SequenceInput):
         "recurrent_dropout": (
             "float",
             """Dropout on the recurrent state. Any value above 0 rules out the
-            fast cuDNN kernels on a GPU.""",
+            fast cuDNN kernels of LSTM and GRU on a GPU.""",
         ),
         "pooling": (
             '{"last", "mean", "max", "attention"}',
@@ -264,12 +264,17 @@ runs the cuDNN kernels on a GPU.
 """
 
 
+def _gpu_note(name):
+    """The cuDNN note, for the cells that have cuDNN kernels (not SimpleRNN)."""
+    return "" if name.startswith("SimpleRNN") else _CUDNN_NOTE
+
+
 def _classifier_doc(layer, name):
     return docstring(
         f"{layer} classifier for token-id sequences or numeric series.",
         _INPUT_KINDS,
         ClassifierHead,
-        notes=_CUDNN_NOTE,
+        notes=_gpu_note(name),
         examples=TOKEN_CLASSIFIER_EXAMPLE.format(
             name=name, settings="epochs=20, learning_rate=0.01, "
         ),
@@ -281,7 +286,7 @@ def _regressor_doc(layer, name):
         f"{layer} regressor for token-id sequences or numeric series.",
         _INPUT_KINDS,
         RegressorHead,
-        notes=_CUDNN_NOTE,
+        notes=_gpu_note(name),
         examples=SERIES_REGRESSOR_EXAMPLE.format(
             name=name, settings="epochs=30, learning_rate=0.01, ", r2=0.9
         ),
@@ -327,7 +332,7 @@ class LSTMTextRegressor(RegressorHead, RecurrentNetwork):
 
 @estimator
 class GRUTextRegressor(RegressorHead, RecurrentNetwork):
-    __doc__ = _regressor_doc(_GRU, "GRURegressor")
+    __doc__ = _regressor_doc(_GRU, "GRUTextRegressor")
     _cell = "gru"
 
 
@@ -341,7 +346,7 @@ def _language_model_doc(layer, name):
         next token.
         """,
         LanguageModelHead,
-        notes=_CUDNN_NOTE,
+        notes=_gpu_note(name),
         examples=LANGUAGE_MODEL_EXAMPLE.format(
             name=name, settings="units=32, embedding_dim=16, "
         ),

@@ -206,23 +206,25 @@ class ClassifierHead(DocumentHead, ClassifierMixin):
             Probability of each class in the order of ``classes_``; for
             multilabel ``y``, the independent probability of each label.
         """
-        output = self._forward(X)
+        return self._probabilities(self._forward(X), np)
+
+    def _probabilities(self, outputs, xp):
+        """The rule of ``predict_proba`` on the network's ``outputs``, written
+        once for NumPy and Keras ops (``xp``): the complement column of one
+        sigmoid unit, a softmax renormalized (float32 sums drift from 1),
+        multilabel sigmoids as they are."""
         if self._target_kind == _MULTILABEL:
-            return output
-        if output.shape[1] == 1:
-            return np.hstack([1.0 - output, output])
-        return output / output.sum(axis=1, keepdims=True)
+            return outputs
+        if outputs.shape[-1] == 1:
+            return xp.concatenate([1.0 - outputs, outputs], axis=1)
+        return outputs / xp.sum(outputs, axis=1, keepdims=True)
 
     #: Name of the output of an exported network (see ``export``).
     _serving_output_name = "probabilities"
 
     def _serving_outputs(self, outputs):
         """``predict_proba`` in Keras ops, on the network's ``outputs``."""
-        if self._target_kind == _MULTILABEL:
-            return outputs
-        if outputs.shape[-1] == 1:
-            return ops.concatenate([1.0 - outputs, outputs], axis=1)
-        return outputs / ops.sum(outputs, axis=1, keepdims=True)
+        return self._probabilities(outputs, ops)
 
     def predict(self, X: MatrixLike) -> np.ndarray:
         """Predicted class labels for ``X``.

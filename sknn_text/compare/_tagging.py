@@ -49,6 +49,7 @@ def crf_token_features(sentence, index):
             features[f"{name}:word.lower"] = other_word.lower()
             features[f"{name}:istitle"] = other_word.istitle()
             features.update({f"{name}:column{c}": v for c, v in enumerate(other_columns)})
+            features.update({f"{name}:column{c}[:2]": v[:2] for c, v in enumerate(other_columns)})
         else:
             features["BOS" if offset < 0 else "EOS"] = True
     return features
