@@ -11,6 +11,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "sknn_text"
 
+
+def module_name(path):
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
 # Layers from the bottom up; a module may import from its own layer or below.
 LAYERS = [
     # 0: no import of the package, or only of this layer
@@ -31,16 +41,13 @@ LAYERS = [
     },
     # 4: the estimator base, the tokenizer
     {"_base", "preprocessing"},
-    # 5: the architectures
-    {
-        "_architectures", "_architectures._inputs", "_architectures._mlp",
-        "_architectures._recurrent", "_architectures._recurrent_tagger", "_architectures._cnn",
-        "_architectures._transformer", "_architectures._fasttext", "_architectures._tokens",
-    },
+    # 5: the architectures: every module of the folder (one per registry family,
+    # and the input helpers they share)
+    {"_architectures", *(name for name in MODULES if name.startswith("_architectures."))},
     # 6: the top: public entry points, which may import anything below
     {
         "__init__", "__main__", "classifiers", "regressors", "taggers", "language_models", "_io",
-        "plotting",
+        "plotting", "extending",
         "cli",
         "cli._compare", "cli._progress", "cli.__main__",
         "compare", "compare._models", "compare._result", "compare._run",
@@ -55,16 +62,6 @@ TOP = len(LAYERS) - 1
 #: Modules that may import by name (importlib), i.e. resolve registry entries.
 DYNAMIC_IMPORTS = {"__init__", "_registry"}
 MAX_LINES = 400
-
-
-def module_name(path):
-    parts = path.relative_to(PACKAGE).with_suffix("").parts
-    if parts[-1] == "__init__" and len(parts) > 1:
-        parts = parts[:-1]
-    return ".".join(parts)
-
-
-MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
 def imported_modules(name, path):
@@ -126,3 +123,12 @@ def test_no_hidden_imports(name):
 def test_modules_stay_small(name):
     lines = len(MODULES[name].read_text().splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines (at most {MAX_LINES})"
+
+
+def test_every_built_in_family_lives_in_the_architectures_room():
+    from sknn_text._registry import built_in_families
+
+    for family in built_in_families():
+        for module in {family.module, *family.task_modules.values()}:
+            name = module.removeprefix("sknn_text.")
+            assert name in MODULES and LAYER_OF[name] == LAYER_OF["_architectures"], name

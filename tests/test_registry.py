@@ -19,14 +19,20 @@ from sklearn.utils._param_validation import Interval
 
 import sknn_text
 from sknn_text import _registry
-from sknn_text._architectures._inputs import validate_feature_matrix
-from sknn_text._base import BaseTextNetwork
-from sknn_text._heads._base import Encoding
-from sknn_text._heads._classifier import ClassifierHead
-from sknn_text._heads._regressor import RegressorHead
-from sknn_text._params import estimator, parameters
-from sknn_text._registry import CompareEntry, Family
 from sknn_text.compare import compare_models, default_models
+from sknn_text.extending import (
+    BaseTextNetwork,
+    ClassifierHead,
+    CompareEntry,
+    Encoding,
+    Family,
+    RegressorHead,
+    estimator,
+    parameters,
+    register,
+    unregister,
+    validate_feature_matrix,
+)
 
 
 # --------------------------------------------------------- the new module
@@ -97,9 +103,9 @@ TINY = Family(
 # ----------------------------------------------------------------- checks
 @pytest.fixture
 def registered():
-    _registry.register(TINY)
+    register(TINY)
     yield TINY
-    _registry.unregister(TINY.name)
+    unregister(TINY.name)
 
 
 TINY_STRUCTURAL, TINY_LEARNING = sklearn_checks([TinyTextClassifier, TinyTextRegressor])
@@ -184,3 +190,21 @@ def test_each_docstring_names_its_own_class_and_only_claims_kernels_it_has():
             assert not set(family.aliases) & set(" ".join(imports).replace(",", " ").split())
             if family.name == "simple_rnn":
                 assert "cuDNN kernels on a GPU" not in doc.replace("\n    ", " "), name
+
+
+def test_the_new_module_needs_no_private_module():
+    """This file plays a third party's module: it imports only public names
+    (``_registry`` is used by the tests around it, not by the module)."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text())
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    private = {name for name in imported if name.startswith("sknn_text._")}
+    assert not private
+    from sknn_text import extending
+
+    for name in extending.__all__:
+        assert getattr(extending, name).__module__.startswith("sknn_text"), name
