@@ -60,7 +60,7 @@ def mlp_case(texts, labels, epochs):
 def lstm_case(texts, labels, epochs):
     from sknn_text import LSTMTextClassifier, TextTokenizer
     from sknn_text._architectures._recurrent import build_recurrent
-    from sknn_text._data import sequence_lengths
+    from sknn_text._loop.data import sequence_lengths
 
     ids = TextTokenizer(max_tokens=20_000, sequence_length=LENGTH).fit_transform(texts)
     full = sequence_lengths(ids) == LENGTH

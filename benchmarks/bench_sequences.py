@@ -61,7 +61,7 @@ def main():
     X_train = tokenizer.fit_transform(train)
     X_test = tokenizer.transform(test)
     y_train = (labels == "pos").astype("float32")
-    from sknn_text._data import ArrayBatches, sequence_lengths
+    from sknn_text._loop.data import ArrayBatches, sequence_lengths
 
     lengths = sequence_lengths(X_train)
     bucketed = ArrayBatches(

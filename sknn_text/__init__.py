@@ -17,11 +17,11 @@ quiet_tensorflow()
 _EXPORTS = {
     **class_modules(built_in_only=True),
     "WordVectors": f"{__name__}.embeddings",
-    "load": f"{__name__}._io",
+    "load": f"{__name__}._saving.io",
     "load_conll": f"{__name__}.datasets",
     "load_word_vectors": f"{__name__}.embeddings",
-    "save": f"{__name__}._io",
-    "skops_trusted_types": f"{__name__}._io",
+    "save": f"{__name__}._saving.io",
+    "skops_trusted_types": f"{__name__}._saving.io",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

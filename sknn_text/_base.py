@@ -11,7 +11,7 @@ Every public estimator is one class of three parts, each from its own room::
   encodes it (``_encode``): embedding, recurrent or convolutional layers...;
 * :class:`BaseTextNetwork` owns the public ``fit``, the mini-batches, the
   compiled model and the guarantee that a failed fit leaves the estimator as it
-  was; the epoch loop itself is ``_training.run_epochs``.
+  was; the epoch loop itself is ``_loop.training.run_epochs``.
 
 Fitted state is every instance attribute that is not a constructor parameter.
 """
@@ -36,16 +36,19 @@ from sklearn.utils.validation import (
 )
 
 from ._backend import out_of_memory_errors, prepare_training, release_kernel_cache
-from ._data import ArrayBatches, predict_in_batches
-from ._interrupts import deferred_interrupt
 from ._layers import Seeds
-from ._optimizers import make_optimizer
-from ._params import parameters
-from ._persistable import PersistableNetwork
-from ._quiet import quiet_native_logs
-from ._schedule import BAG_OF_WORDS, cap_message, plan_epochs, user_stacklevel, validation_split
-from ._state import state_restored_on_error
-from ._training import (
+from ._loop.data import ArrayBatches, predict_in_batches
+from ._loop.interrupts import deferred_interrupt
+from ._loop.optimizers import make_optimizer
+from ._loop.schedule import (
+    BAG_OF_WORDS,
+    cap_message,
+    plan_epochs,
+    user_stacklevel,
+    validation_split,
+)
+from ._loop.state import state_restored_on_error
+from ._loop.training import (
     NonFiniteLoss,
     TrainingParameters,
     check_callbacks,
@@ -53,6 +56,9 @@ from ._training import (
     interruption_message,
     run_epochs,
 )
+from ._params import parameters
+from ._quiet import quiet_native_logs
+from ._saving.persistable import PersistableNetwork
 from ._typing import MatrixLike
 
 if TYPE_CHECKING:
@@ -93,7 +99,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
         Number of features (columns, or time steps for sequences) seen in fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` in fit was a DataFrame with string column names."""
-    #: The sizes of ``epochs="auto"`` for this family (``_schedule.AutoBudget``).
+    #: The sizes of ``epochs="auto"`` for this family (``_loop.schedule.AutoBudget``).
     _auto_budget = BAG_OF_WORDS
     _fitted_attributes = ("model_", "n_iter_", "history_", "n_features_in_", "feature_names_in_")
     #: Name of the keras.Model.
@@ -135,7 +141,7 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
     def _train(self, X, y, sample_weight, *, mode, epochs, classes=None, incremental=False):
         reset = mode == "fresh"
         in_place = mode == "partial"
-        # Ctrl-C is read at safe points (see _interrupts): after the model is
+        # Ctrl-C is read at safe points (see _loop.interrupts): after the model is
         # built, then between batches. The state is restored on any error.
         with (
             deferred_interrupt() as interrupted,

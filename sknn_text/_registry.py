@@ -7,7 +7,7 @@ table, and from nothing else, come
 * the public names of the package (``sknn_text.__init__``, the ``classifiers``,
   ``regressors``, ``taggers`` and ``language_models`` modules) and the estimator
   sections of the API reference,
-* the classes that the safe file format may name (``_persistence``, ``_io``),
+* the classes that the safe file format may name (``_saving.file_format``, ``_saving.io``),
 * the models of ``sknn_text.compare.default_models`` and ``sknn-text compare``,
 * the estimator lists of the test suite.
 
@@ -15,7 +15,7 @@ The table holds module paths, not classes, so that reading it imports neither
 Keras nor TensorFlow. An architecture defined outside the package joins with
 :func:`register` (see the user guide, "Adding an architecture"); resolving a
 name to its class imports its module (:func:`resolve`), which only the modules
-at the top of the package (``__init__``, ``_io``, ``compare``) do.
+at the top of the package (``__init__``, ``_saving.io``, ``compare``) do.
 """
 
 from __future__ import annotations

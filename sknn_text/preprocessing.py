@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._params import parameters
-from ._persistence import save as save_estimator
+from ._saving.file_format import save as save_estimator
 from ._token_ids import FIRST_TOKEN_ID, OOV_ID, PADDING_ID
 from ._vocabulary import TokenCounts, check_documents, fixed_vocabulary, hashed_ngrams
 

@@ -16,7 +16,7 @@ import pytest
 import scipy.sparse as sp
 
 from sknn_text import _backend
-from sknn_text._data import ArrayBatches
+from sknn_text._loop.data import ArrayBatches
 
 BACKEND = keras.backend.backend()
 

@@ -267,8 +267,8 @@ def test_the_notes_count_capped_fits_and_fits_that_predicted_the_mean(capsys):
 
     from sklearn.exceptions import ConvergenceWarning
 
-    from sknn_text._schedule import cap_message, plan_epochs
-    from sknn_text._training import constant_message
+    from sknn_text._loop.schedule import cap_message, plan_epochs
+    from sknn_text._loop.training import constant_message
     from sknn_text.cli._compare import _advised_max_epochs, _summarize
 
     data = dict(

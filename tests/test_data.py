@@ -6,7 +6,7 @@ import pytest
 import scipy.sparse as sp
 
 from sknn_text._backend import batch_width
-from sknn_text._data import (
+from sknn_text._loop.data import (
     ArrayBatches,
     content_order,
     predict_in_batches,

@@ -23,19 +23,25 @@ MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 # Layers from the bottom up; a module may import from its own layer or below.
 LAYERS = [
-    # 0: no import of the package, or only of this layer
+    # 0: no import of the package, or only of this layer; the rooms' __init__
+    # files (_loop, _saving) only describe their room and import nothing
     {
         "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
-        "_interrupts", "_vocabulary", "_model_bytes", "_text_stream", "_sampling",
+        "_loop", "_loop.interrupts", "_vocabulary", "_text_stream", "_sampling",
+        "_saving", "_saving.model_bytes",
         "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "metrics",
     },
     # 1: the backend adapter, the parameter declarations
-    {"_backend", "_backend._steps", "_backend._gradients", "_params", "_encoding"},
+    {"_backend", "_backend._steps", "_backend._gradients", "_params", "_saving.encoding"},
     # 2: what networks are made of, and the file format
-    {"_optimizers", "_layers", "_data", "_persistence", "_export", "_crf", "_token_layers"},
+    {
+        "_loop.optimizers", "_layers", "_loop.data", "_saving.file_format", "_saving.export",
+        "_crf", "_token_layers",
+    },
     # 3: the epoch loop and the heads
     {
-        "_training", "_schedule", "_state", "_persistable", "_heads", "_heads._base",
+        "_loop.training", "_loop.schedule", "_loop.state", "_saving.persistable",
+        "_heads", "_heads._base",
         "_heads._document", "_heads._classifier", "_heads._regressor", "_heads._tagger",
         "_heads._language_model",
     },
@@ -46,7 +52,8 @@ LAYERS = [
     {"_architectures", *(name for name in MODULES if name.startswith("_architectures."))},
     # 6: the top: public entry points, which may import anything below
     {
-        "__init__", "__main__", "classifiers", "regressors", "taggers", "language_models", "_io",
+        "__init__", "__main__", "classifiers", "regressors", "taggers", "language_models",
+        "_saving.io",
         "plotting", "extending",
         "cli",
         "cli._compare", "cli._progress", "cli.__main__",

@@ -6,7 +6,7 @@ import pytest
 
 from sknn_text._backend import _ADAM_SCALARS, fused_adam_update
 from sknn_text._layers import SquaredL2
-from sknn_text._optimizers import Adam, make_optimizer
+from sknn_text._loop.optimizers import Adam, make_optimizer
 
 
 def train(optimizer, initial, gradients):

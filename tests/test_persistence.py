@@ -388,7 +388,7 @@ def test_corrupt_files_are_rejected(saved_lstm, corrupt, reason, tmp_path):
 
 def test_load_is_public_api():
     assert "load" in sknn_text.__all__
-    assert sknn_text.load.__module__ == "sknn_text._io"
+    assert sknn_text.load.__module__ == "sknn_text._saving.io"
 
 
 RELEASE_0_1_0 = Path(__file__).parent / "data" / "release_0_1_0"

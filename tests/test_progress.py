@@ -1,4 +1,4 @@
-"""What a fit writes as it trains: see the ``verbose`` parameter and ``_training.Progress``."""
+"""What a fit writes as it trains: see the ``verbose`` parameter and ``_loop.schedule.Progress``."""
 
 import io
 import sys
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-import sknn_text._schedule as schedule
+import sknn_text._loop.schedule as schedule
 from sknn_text import MLPTextClassifier
-from sknn_text._schedule import Progress, Schedule
+from sknn_text._loop.schedule import Progress, Schedule
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(300, 8))

@@ -211,4 +211,4 @@ def test_pipeline_for_prediction_only(fitted):
 
 def test_save_is_public_api():
     assert {"save", "load"} <= set(sknn_text.__all__)
-    assert sknn_text.save.__module__ == "sknn_text._io"
+    assert sknn_text.save.__module__ == "sknn_text._saving.io"

@@ -143,7 +143,7 @@ def _with_unknown_words(X):
 
 @pytest.mark.parametrize("family", ["simple_rnn", "lstm", "gru", "cnn", "transformer", "fasttext"])
 def test_an_unknown_word_never_seen_in_fit_is_dropped(family, tiny_classifiers):
-    from sknn_text._export import serving_model
+    from sknn_text._saving.export import serving_model
 
     model, X = tiny_classifiers[family]
     assert not (X == 1).any()  # the training ids held no unknown word

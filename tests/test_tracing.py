@@ -6,8 +6,9 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 
-from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer, _backend, _training
+from sknn_text import LSTMTextClassifier, MLPTextClassifier, TextTokenizer, _backend
 from sknn_text._backend import training_steps
+from sknn_text._loop import training as _training
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="tf.function tracing counts"

@@ -9,7 +9,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn_text import FastTextClassifier, LSTMTextClassifier, MLPTextClassifier, MLPTextRegressor
-from sknn_text._schedule import (
+from sknn_text._loop.schedule import (
     AUTO_MAX_EPOCHS,
     AUTO_MIN_STEPS,
     AUTO_PATIENCE_STEPS,
@@ -73,7 +73,7 @@ def test_small_data_budget_per_family(estimator, epochs):
 
 def test_a_validated_fit_has_the_same_schedule_in_every_family():
     # ... but a fit with a validation split has the same minimum, patience and
-    # cap in every family (see _schedule.WORD_ORDER).
+    # cap in every family (see _loop.schedule.WORD_ORDER).
     assert plan(n_samples=1000, budget=WORD_ORDER) == plan(n_samples=1000)
 
 

@@ -22,8 +22,8 @@ from .._docs import TOKEN_CLASSIFIER_EXAMPLE, docstring
 from .._heads._base import Encoding
 from .._heads._classifier import ClassifierHead
 from .._heads._regressor import RegressorHead
+from .._loop.schedule import BAG_OF_WORDS
 from .._params import estimator, parameters
-from .._schedule import BAG_OF_WORDS
 from ._inputs import SequenceInput, reject_3d, reject_raw_text, validate_feature_matrix
 
 

@@ -29,9 +29,9 @@ from sklearn.utils._param_validation import Interval
 
 from .._backend import sparse_batches_supported
 from .._base import BaseTextNetwork
-from .._data import looks_like_raw_text, ndim_of, sequence_lengths, validate_numeric
+from .._loop.data import looks_like_raw_text, ndim_of, sequence_lengths, validate_numeric
+from .._loop.schedule import WORD_ORDER
 from .._params import parameters
-from .._schedule import WORD_ORDER
 from .._token_ids import FIRST_TOKEN_ID, OOV_ID, PADDING_ID
 from ..embeddings import as_word_vectors
 

@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from .._base import BaseTextNetwork
-from .._data import sequence_lengths
+from .._loop.data import sequence_lengths
 from .._params import parameters
 from .._token_layers import TokenEmbedding
 from ..embeddings import as_word_vectors

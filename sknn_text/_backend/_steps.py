@@ -5,7 +5,7 @@ import weakref
 import keras
 import numpy as np
 
-from .._interrupts import deferred_interrupt
+from .._loop.interrupts import deferred_interrupt
 from .._quiet import quiet_first_call
 
 

@@ -62,7 +62,7 @@ class OutputSpec:
 @dataclass(frozen=True)
 class ConstantOutput:
     """The constant prediction that a validated fit must beat
-    (``_training.run_epochs``); see ``RegressorHead``.
+    (``_loop.training.run_epochs``); see ``RegressorHead``.
 
     Attributes
     ----------

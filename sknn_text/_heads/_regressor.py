@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils import check_array
 
-from .._data import ndim_of
+from .._loop.data import ndim_of
 from .._typing import MatrixLike
 from ._base import ConstantOutput, OutputSpec
 from ._document import DocumentHead

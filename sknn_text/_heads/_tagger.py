@@ -27,8 +27,8 @@ from .._crf import (
     unpack,
     viterbi_decode,
 )
-from .._data import predicted_batches, prediction_batches
 from .._layers import SquaredL2, ZeroPadding
+from .._loop.data import predicted_batches, prediction_batches
 from .._params import parameters
 from ._base import OutputSpec
 

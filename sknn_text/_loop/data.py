@@ -20,8 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
-from ._backend import batch_width, predict_on_batch, to_backend_sparse
-from ._token_ids import PADDING_ID
+from .._backend import batch_width, predict_on_batch, to_backend_sparse
+from .._token_ids import PADDING_ID
 
 #: Rows sorted by length together, as a multiple of the batch size: large enough
 #: for batches of similar lengths, small enough to keep each epoch's order random.

@@ -9,7 +9,7 @@ the weight. Same update rule, less memory and time for large first layers
 
 import keras
 
-from ._backend import forget_adam_scalars, fused_adam_update
+from .._backend import forget_adam_scalars, fused_adam_update
 
 
 @keras.saving.register_keras_serializable(package="sknn_text")

@@ -1,7 +1,7 @@
 """When training stops, and what a fit says about it.
 
 :func:`plan_epochs` turns ``epochs``, ``max_epochs``, ``early_stopping`` and
-the size of the data into a :class:`Schedule` that ``_training.run_epochs``
+the size of the data into a :class:`Schedule` that ``training.run_epochs``
 follows, with :class:`Patience` as its stopping rule;
 :func:`validation_split` holds out the validation rows. :class:`Progress`
 writes the lines that ``verbose`` asks for, :func:`cap_message` the advice

@@ -1,7 +1,7 @@
 """The epoch loop: mini-batch steps, validation, early stopping, Ctrl-C, NaN loss.
 
 :func:`run_epochs` trains a compiled Keras model in place over
-:class:`~sknn_text._data.ArrayBatches`, with the model's own ``train_step``
+:class:`~sknn_text._loop.data.ArrayBatches`, with the model's own ``train_step``
 compiled once (see ``_backend.training_steps``), and returns what happened as
 an :class:`EpochLog`. It is a plain loop, so that what a fit does is read in
 one place:
@@ -21,9 +21,9 @@ one place:
   the weights of the best (validated) or last completed epoch and reports the
   interruption in ``EpochLog.interrupted``; before that it propagates. In the
   main thread, a first Ctrl-C only raises a flag that the loop reads after
-  each batch (see ``_interrupts``). A second Ctrl-C raises at once;
+  each batch (see ``interrupts``). A second Ctrl-C raises at once;
 * Keras callbacks given by the user see the usual ``on_*`` calls;
-* ``_schedule.Progress``, not Keras's bar, reports the epochs as ``verbose`` asks.
+* ``schedule.Progress``, not Keras's bar, reports the epochs as ``verbose`` asks.
 
 :class:`TrainingParameters` declares the constructor parameters that drive it.
 """
@@ -39,12 +39,12 @@ import keras
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._backend import training_steps
-from ._data import mean_prediction, predicted_batches
-from ._interrupts import deferred_interrupt
-from ._optimizers import OPTIMIZERS
-from ._params import parameters
-from ._schedule import Patience, Progress
+from .._backend import training_steps
+from .._params import parameters
+from .data import mean_prediction, predicted_batches
+from .interrupts import deferred_interrupt
+from .optimizers import OPTIMIZERS
+from .schedule import Patience, Progress
 
 
 @parameters
@@ -295,7 +295,7 @@ def run_epochs(
     callbacks : sequence of keras.callbacks.Callback
         The user's callbacks.
     verbose, name : int, str
-        What ``_schedule.Progress`` reports, and the model's name in it.
+        What ``schedule.Progress`` reports, and the model's name in it.
     constant : ConstantOutput or None
         With a validation split and ``restore_best``: the prediction that the
         best epoch must beat on the validation rows, or replace (a

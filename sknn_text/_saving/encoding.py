@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import (
 )
 from sklearn.preprocessing import Normalizer
 
-from .embeddings import WordVectors
+from ..embeddings import WordVectors
 
 #: Fitted attributes that scikit-learn itself may set on any estimator.
 SKLEARN_FITTED = ("n_features_in_", "feature_names_in_", "_sklearn_output_config")

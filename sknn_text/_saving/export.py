@@ -24,7 +24,7 @@ import warnings
 
 import keras
 
-from ._quiet import quiet_native_logs
+from .._quiet import quiet_native_logs
 
 FORMATS = ("onnx", "tf_saved_model")
 

@@ -7,11 +7,11 @@ For one estimator (format version 1):
 
 * ``sknn_text.json``: the format, the versions of sknn_text and Keras that wrote
   it, the estimator's class name (one of the registry's classes, see
-  ``_registry``, or a scikit-learn text step of ``_encoding.SKLEARN_STEPS``) and
+  ``_registry``, or a scikit-learn text step of ``encoding.SKLEARN_STEPS``) and
   whether the optimizer's state was kept;
 * ``params.json``: the constructor parameters;
 * ``fitted.json``: the fitted attributes (``classes_``, ``history_``, the target
-  and input scaling, a vectorizer's vocabulary...), as tagged JSON (``_encoding``);
+  and input scaling, a vectorizer's vocabulary...), as tagged JSON (``encoding``);
 * ``model.keras``: the network in Keras's own format, weights and architecture,
   loaded with ``keras.saving.load_model(..., safe_mode=True)``, which refuses
   ``Lambda`` layers and any other serialized code (absent for other steps).
@@ -19,7 +19,7 @@ For one estimator (format version 1):
 A pipeline (format version 2) names its steps in ``sknn_text.json`` and stores
 step ``i`` as above under ``steps/<i>/``. Anything else is refused when saving.
 
-This module writes and reads the archive; :func:`sknn_text.load` (in ``_io``)
+This module writes and reads the archive; :func:`sknn_text.load` (in ``io``)
 turns what :func:`read` returns back into an estimator or a pipeline.
 """
 
@@ -34,7 +34,9 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from sklearn.pipeline import Pipeline
 
-from ._encoding import (
+from .._registry import class_modules, is_registered
+from .._version import __version__
+from .encoding import (
     SKLEARN_FITTED,
     SKLEARN_STEP_NAMES,
     SKLEARN_STEPS,
@@ -43,9 +45,7 @@ from ._encoding import (
     encode,
     split_state,
 )
-from ._model_bytes import model_to_bytes
-from ._registry import class_modules, is_registered
-from ._version import __version__
+from .model_bytes import model_to_bytes
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator

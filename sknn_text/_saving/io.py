@@ -5,7 +5,7 @@ MLflow, which saves scikit-learn models with skops) loads our estimators.
 
 It sits above the estimator modules: the class a file names is looked up in the
 registry (``_registry.resolve``) or among the scikit-learn steps the format
-stores (``_encoding.SKLEARN_STEPS``), and built from the file's data only.
+stores (``encoding.SKLEARN_STEPS``), and built from the file's data only.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from sklearn.pipeline import Pipeline
 
-from ._encoding import SKLEARN_STEP_NAMES, build_sklearn_step
-from ._model_bytes import model_from_bytes
-from ._persistence import fitted_attribute_names, read
-from ._persistence import save as write
-from ._registry import class_modules, resolve
-from ._version import __version__
-from .embeddings import WordVectors
+from .._registry import class_modules, resolve
+from .._version import __version__
+from ..embeddings import WordVectors
+from .encoding import SKLEARN_STEP_NAMES, build_sklearn_step
+from .file_format import fitted_attribute_names, read
+from .file_format import save as write
+from .model_bytes import model_from_bytes
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
@@ -154,7 +154,7 @@ def load(path: str | os.PathLike | BinaryIO) -> BaseEstimator:
 
 
 def _build(entry, saved):
-    """The estimator of one saved entry (see ``_persistence.SavedEstimator``)."""
+    """The estimator of one saved entry (see ``file_format.SavedEstimator``)."""
     where, name = saved.where, entry.name
     if name in SKLEARN_STEP_NAMES:
         try:

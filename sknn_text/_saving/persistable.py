@@ -7,8 +7,8 @@ work as before, and tools that walk an object's state instead of running it
 (``skops.io``, and MLflow, which saves scikit-learn models with skops) see
 plain data. A Keras optimizer given as the ``optimizer`` parameter is pickled
 by its Keras config, for the same reason. ``save`` writes the code-free
-sknn_text file (``_persistence``), ``export`` the network for serving
-(``_export``).
+sknn_text file (``file_format``), ``export`` the network for serving
+(``export``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import BinaryIO
 import keras
 from sklearn.utils.validation import check_is_fitted
 
-from ._encoding import Unsaveable, decode, encode
-from ._export import export as export_network
-from ._model_bytes import model_from_bytes, model_to_bytes
-from ._persistence import save as save_estimator
+from .encoding import Unsaveable, decode, encode
+from .export import export as export_network
+from .file_format import save as save_estimator
+from .model_bytes import model_from_bytes, model_to_bytes
 
 
 class PersistableNetwork:

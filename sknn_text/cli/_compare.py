@@ -115,9 +115,9 @@ def _check_writable(path, option):
         raise UsageError(f"{option}: cannot write '{path}'")
 
 
-#: The start of the warning of a fit that predicts the mean (``_training``).
+#: The start of the warning of a fit that predicts the mean (``_loop.training``).
 _CONSTANT = re.compile(r"No epoch of (\w+) predicted")
-#: The advice of a capped fit (``_schedule.cap_message``), and its cap.
+#: The advice of a capped fit (``_loop.schedule.cap_message``), and its cap.
 _ADVISED = re.compile(r"max_epochs=(\d+)")
 _CAP = re.compile(r"cap of (\d+) epochs")
 

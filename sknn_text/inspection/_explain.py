@@ -11,7 +11,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseTextNetwork
-from .._data import sequence_lengths
+from .._loop.data import sequence_lengths
 from .._token_ids import FIRST_TOKEN_ID
 from .._vocabulary import check_documents
 from ..preprocessing import OOV_TOKEN, TextTokenizer

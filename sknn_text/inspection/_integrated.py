@@ -37,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._backend._gradients import value_and_gradient
-from .._data import sequence_lengths
+from .._loop.data import sequence_lengths
 from .._token_ids import OOV_ID, PADDING_ID
 from ._targets import explained_from_logits, explained_output
 
