@@ -74,9 +74,6 @@ class Family:
         Further public names of the same classes (``GRURegressor``).
     compare : CompareEntry or None
         How ``compare`` builds it; None keeps it out of ``compare``.
-    task_modules : dict of str to str
-        Task to import path, for a task whose estimators live in another module
-        than ``module`` (a module kept short).
     """
 
     name: str
@@ -84,18 +81,10 @@ class Family:
     estimators: dict
     aliases: dict = field(default_factory=dict)
     compare: CompareEntry | None = None
-    task_modules: dict = field(default_factory=dict)
-
-    def module_of(self, name):
-        """Import path of the module that defines the estimator (or alias) ``name``."""
-        name = self.aliases.get(name, name)
-        task = next(task for task, cls in self.estimators.items() if cls == name)
-        return self.task_modules.get(task, self.module)
 
 
 _PACKAGE = __name__.rpartition(".")[0]
 _RECURRENT = f"{_PACKAGE}._architectures._recurrent"
-_RECURRENT_TAGGERS = {"tagger": f"{_PACKAGE}._architectures._recurrent_tagger"}
 _SEQUENCE_DESCRIPTION = (
     "TextTokenizer + bidirectional {} (64-d embedding, 64 units each way, max pooling)"
 )
@@ -134,7 +123,6 @@ _BUILT_IN = (
             "language_model": "LSTMLanguageModel",
         },
         aliases={"LSTMRegressor": "LSTMTextRegressor"},
-        task_modules=_RECURRENT_TAGGERS,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("LSTM"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -149,7 +137,6 @@ _BUILT_IN = (
             "language_model": "GRULanguageModel",
         },
         aliases={"GRURegressor": "GRUTextRegressor"},
-        task_modules=_RECURRENT_TAGGERS,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("GRU"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -240,7 +227,7 @@ def class_modules(*, built_in_only=False):
     names = {}
     for family in _BUILT_IN if built_in_only else families():
         for name in (*family.estimators.values(), *family.aliases):
-            names[name] = family.module_of(name)
+            names[name] = family.module
     return {**names, **STANDALONE}
 
 

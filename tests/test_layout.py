@@ -69,6 +69,16 @@ TOP = len(LAYERS) - 1
 #: Modules that may import by name (importlib), i.e. resolve registry entries.
 DYNAMIC_IMPORTS = {"__init__", "_registry"}
 MAX_LINES = 400
+#: Modules allowed past MAX_LINES, each with its reason. The aim stays "no module
+#: much over 400 lines"; an exception is for a module that a split would only cut
+#: in two, not make clearer.
+MAX_LINES_EXCEPTIONS = {
+    # One architecture, one module: the recurrent encoder and its estimators of
+    # every task (documents, language models, taggers). Its taggers once lived in
+    # a module of their own only to stay under 400 lines, which cost the
+    # registry a task -> module table.
+    "_architectures._recurrent": 470,
+}
 
 
 def imported_modules(name, path):
@@ -129,13 +139,13 @@ def test_no_hidden_imports(name):
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_modules_stay_small(name):
     lines = len(MODULES[name].read_text().splitlines())
-    assert lines <= MAX_LINES, f"{name} has {lines} lines (at most {MAX_LINES})"
+    limit = MAX_LINES_EXCEPTIONS.get(name, MAX_LINES)
+    assert lines <= limit, f"{name} has {lines} lines (at most {limit})"
 
 
 def test_every_built_in_family_lives_in_the_architectures_room():
     from sknn_text._registry import built_in_families
 
     for family in built_in_families():
-        for module in {family.module, *family.task_modules.values()}:
-            name = module.removeprefix("sknn_text.")
-            assert name in MODULES and LAYER_OF[name] == LAYER_OF["_architectures"], name
+        name = family.module.removeprefix("sknn_text.")
+        assert name in MODULES and LAYER_OF[name] == LAYER_OF["_architectures"], name

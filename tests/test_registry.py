@@ -171,7 +171,7 @@ def test_public_names_come_from_the_registry():
     for family in _registry.built_in_families():
         for task, name in family.estimators.items():
             cls = getattr(sknn_text, name)
-            assert cls.__module__ == family.module_of(name) and name in sknn_text.__all__
+            assert cls.__module__ == family.module and name in sknn_text.__all__
             assert getattr(task_modules[task], name) is cls and name in task_modules[task].__all__
         for alias, name in family.aliases.items():
             assert getattr(sknn_text, alias) is getattr(sknn_text, name)

@@ -7,6 +7,10 @@ state at the last real token: padding is masked); otherwise it returns one
 vector per position, which a document head pools (mean, max or attention) and
 a per-token head reads as it is. Keras runs the cuDNN kernels on a GPU as long
 as ``recurrent_dropout`` is 0 and the input is right-padded.
+
+The estimators of every task are here: documents (classifiers, regressors, on
+``_inputs.SequenceInput``), language models (their own tokens, through the
+head) and taggers (sentences of tokens, ``_tokens.TokenInput``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from .._base import BaseTextNetwork
 from .._docs import (
     LANGUAGE_MODEL_EXAMPLE,
     SERIES_REGRESSOR_EXAMPLE,
+    TAGGER_EXAMPLE,
     TOKEN_CLASSIFIER_EXAMPLE,
     docstring,
 )
@@ -31,9 +36,11 @@ from .._heads._classifier import ClassifierHead
 from .._heads._document import document_outputs
 from .._heads._language_model import LanguageModelHead
 from .._heads._regressor import RegressorHead
+from .._heads._tagger import TaggerHead
 from .._layers import Seeds
 from .._params import estimator, parameters
 from ._inputs import SequenceInput, layer_sizes, sequence_input
+from ._tokens import TokenInput
 
 _CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
@@ -251,6 +258,49 @@ class RecurrentLanguageNetwork(BaseTextNetwork):
         return dataclasses.replace(encoding, embedding=embedding)
 
 
+@parameters
+class RecurrentTaggerNetwork(TokenInput):
+    """The recurrent architecture over sentences of tokens, one vector per token."""
+
+    units: int | tuple[int, ...] = 100
+    bidirectional: bool = True
+    recurrent_dropout: float = 0.0
+    dropout: float = 0.5
+    learning_rate: float = 0.003
+
+    _cell = "lstm"
+    _parameter_constraints: ClassVar[dict] = {
+        name: RecurrentNetwork._parameter_constraints[name]
+        for name in ("units", "bidirectional", "recurrent_dropout")
+    }
+    _parameter_docs: ClassVar[dict] = {
+        name: RecurrentNetwork._parameter_docs[name]
+        for name in ("units", "bidirectional", "recurrent_dropout")
+    }
+    _doc_wording: ClassVar[dict] = {
+        "dropout_where": "on the input of every recurrent layer and before the tag scores",
+        "penalized": "the tag-score layer's kernel",
+    }
+
+    @property
+    def _network_name(self):
+        return f"{self._cell}_tagger"
+
+    def _encode(self, seeds, *, l2, per_step):
+        inputs, x = self._embedded_input(seeds)
+        return encode_recurrent(
+            inputs,
+            x,
+            cell=self._cell,
+            units=layer_sizes(self.units, "units", allow_empty=False),
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            summarize=False,
+            seeds=seeds,
+        )
+
+
 _INPUT_KINDS = """
 Put a :class:`~sknn_text.preprocessing.TextTokenizer` in front of it for
 text: 2-D integer input is read as token ids (0 = right-padding, masked),
@@ -362,6 +412,38 @@ class LSTMLanguageModel(LanguageModelHead, RecurrentLanguageNetwork):
 @estimator
 class GRULanguageModel(LanguageModelHead, RecurrentLanguageNetwork):
     __doc__ = _language_model_doc(_GRU, "GRULanguageModel")
+    _cell = "gru"
+
+
+_TAGGER_DESCRIPTION = """
+The tokens are embedded (the word, its shape and affixes, and any further
+columns of the tokens; see the user guide, "Tagging") and read by recurrent
+layers, in both directions by default; each token's output vector scores the
+tags.
+"""
+
+
+@estimator
+class LSTMTextTagger(TaggerHead, RecurrentTaggerNetwork):
+    __doc__ = docstring(
+        f"{_LSTM} tagger: one tag per token (chunks, named entities, parts of speech).",
+        _TAGGER_DESCRIPTION,
+        TaggerHead,
+        notes=_CUDNN_NOTE,
+        examples=TAGGER_EXAMPLE.format(name="LSTMTextTagger", settings=""),
+    )
+    _cell = "lstm"
+
+
+@estimator
+class GRUTextTagger(TaggerHead, RecurrentTaggerNetwork):
+    __doc__ = docstring(
+        f"{_GRU} tagger: one tag per token (chunks, named entities, parts of speech).",
+        _TAGGER_DESCRIPTION,
+        TaggerHead,
+        notes=_CUDNN_NOTE,
+        examples=TAGGER_EXAMPLE.format(name="GRUTextTagger", settings=""),
+    )
     _cell = "gru"
 
 
