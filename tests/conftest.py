@@ -193,16 +193,32 @@ def right_padded_tokens(n_rows, width, *, low=2, high=30, min_length=3, seed=0):
     return X
 
 
-#: A tiny configuration of every built-in family, for tests that need each one fitted.
-TINY_FAMILIES = {
-    "mlp": {"hidden_layer_sizes": (4,)},
-    "simple_rnn": {"units": 3, "embedding_dim": 4},
-    "lstm": {"units": 3, "embedding_dim": 4, "pooling": "attention", "bidirectional": True},
-    "gru": {"units": 3, "embedding_dim": 4},
-    "cnn": {"filters": 3, "kernel_sizes": (2, 3), "embedding_dim": 4},
-    "transformer": {"num_heads": 2, "feedforward_dim": 4, "embedding_dim": 4},
+#: The tiny value of each size parameter, for tests that need every family
+#: fitted: a family of the registry gets those of its parameters (a new
+#: architecture needs no entry here)...
+TINY_SIZES = {
+    "hidden_layer_sizes": (4,),
+    "units": 3,
+    "embedding_dim": 4,
+    "filters": 3,
+    "kernel_sizes": (2, 3),
+    "num_heads": 2,
+    "feedforward_dim": 4,
+}
+#: ... and these settings put less common code paths under test.
+TINY_SETTINGS = {
+    "lstm": {"pooling": "attention", "bidirectional": True},
     "fasttext": {"embedding_dim": 3},
 }
+
+
+def tiny_parameters(family):
+    """A tiny configuration of the registry ``family``'s estimators."""
+    from sknn_text._registry import resolve
+
+    names = resolve(next(iter(family.estimators.values())))().get_params()
+    sizes = {name: value for name, value in TINY_SIZES.items() if name in names}
+    return {**sizes, **TINY_SETTINGS.get(family.name, {})}
 
 
 @pytest.fixture(scope="session")
@@ -219,6 +235,6 @@ def tiny_classifiers():
     for family in built_in_families():
         cls = resolve(family.estimators["classifier"])
         X = features if family.name == "mlp" else tokens
-        params = {**TINY_FAMILIES[family.name], "epochs": 1, "random_state": 0}
+        params = {**tiny_parameters(family), "epochs": 1, "random_state": 0}
         fitted[family.name] = (cls(**params).fit(X, y), X)
     return fitted
