@@ -25,8 +25,6 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import load_split, markdown_table, save_json
@@ -41,32 +39,6 @@ def tfidf():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-
-
-class NaiveBayesWeights(TransformerMixin, BaseEstimator):
-    """Scale each TF-IDF column by its naive Bayes log-count ratio (binary labels).
-
-    The ratio is ``log(p / |p|_1) - log(q / |q|_1)``, with ``p`` and ``q`` the column
-    sums (plus ``alpha``) over the training documents of the second and the first
-    class: the feature weighting of NBSVM (Wang & Manning 2012), here put in front of
-    the MLP.
-    """
-
-    def __init__(self, alpha=1.0):
-        self.alpha = alpha
-
-    def fit(self, X, y):
-        classes = np.unique(y)
-        if classes.size != 2:
-            raise ValueError(f"NaiveBayesWeights needs 2 classes, got {classes.size}.")
-        first = np.asarray(X[y == classes[0]].sum(axis=0)).ravel() + self.alpha
-        second = np.asarray(X[y == classes[1]].sum(axis=0)).ravel() + self.alpha
-        ratio = np.log(second / second.sum()) - np.log(first / first.sum())
-        self.ratio_ = ratio.astype(np.float32)
-        return self
-
-    def transform(self, X):
-        return (sp.csr_matrix(X) @ sp.diags(self.ratio_)).tocsr()
 
 
 def configuration(family, quick):
@@ -105,7 +77,7 @@ def configuration(family, quick):
             f"TF-IDF 1-2-grams{' weighted by naive Bayes log-count ratios' * weighted}, "
             f"sparse; hidden ({hidden},), dropout 0.5, epochs {epochs}, batch 256"
         )
-        weighting = [NaiveBayesWeights()] if weighted else []
+        weighting = [sk.NaiveBayesWeighting()] if weighted else []
         return summary, make_pipeline(tfidf(), *weighting, sk.MLPTextClassifier(
             hidden_layer_sizes=(hidden,), dropout=0.5, epochs=epochs, batch_size=256,
             random_state=0,

@@ -178,7 +178,10 @@ _BUILT_IN = (
 )
 
 #: Savable estimators outside the families, by class name.
-STANDALONE = {"TextTokenizer": f"{_PACKAGE}.preprocessing"}
+STANDALONE = {
+    "NaiveBayesWeighting": f"{_PACKAGE}._nb_weighting",
+    "TextTokenizer": f"{_PACKAGE}.preprocessing",
+}
 
 _FAMILIES = {family.name: family for family in _BUILT_IN}
 

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._nb_weighting import NaiveBayesWeighting
 from ._params import parameters
 from ._saving.file_format import save as save_estimator
 from ._token_ids import FIRST_TOKEN_ID, OOV_ID, PADDING_ID
@@ -28,7 +29,7 @@ from ._vocabulary import TokenCounts, check_documents, fixed_vocabulary, hashed_
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["TextTokenizer"]
+__all__ = ["NaiveBayesWeighting", "TextTokenizer"]
 
 PADDING_TOKEN = ""
 OOV_TOKEN = "[UNK]"

@@ -31,8 +31,12 @@ LAYERS = [
         "_saving", "_saving.model_bytes",
         "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "metrics",
     },
-    # 1: the backend adapter, the parameter declarations
-    {"_backend", "_backend._steps", "_backend._gradients", "_params", "_saving.encoding"},
+    # 1: the backend adapter, the parameter declarations, and the naive Bayes
+    # weighting (declared with them, no Keras)
+    {
+        "_backend", "_backend._steps", "_backend._gradients", "_params", "_saving.encoding",
+        "_nb_weighting",
+    },
     # 2: what networks are made of, and the file format
     {
         "_loop.optimizers", "_layers", "_loop.data", "_saving.file_format", "_saving.export",

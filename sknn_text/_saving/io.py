@@ -44,10 +44,11 @@ def save(
     Parameters
     ----------
     estimator : estimator or Pipeline
-        One of sknn_text's estimators (a network or ``TextTokenizer``); one of
-        the scikit-learn text steps ``CountVectorizer``, ``TfidfVectorizer``,
-        ``HashingVectorizer``, ``TfidfTransformer`` and ``Normalizer``; or a
-        ``Pipeline`` of these (``"passthrough"`` steps too), fitted or not.
+        One of sknn_text's estimators (a network, ``TextTokenizer`` or
+        ``NaiveBayesWeighting``); one of the scikit-learn text steps
+        ``CountVectorizer``, ``TfidfVectorizer``, ``HashingVectorizer``,
+        ``TfidfTransformer`` and ``Normalizer``; or a ``Pipeline`` of these
+        (``"passthrough"`` steps too), fitted or not.
     path : str, path-like or writable binary file object
         Where to write the file (a zip archive; ``.sknn`` is a good suffix).
     include_optimizer : bool, default=True
@@ -195,7 +196,8 @@ def skops_trusted_types() -> list[str]:
 
     ``skops.io.load`` builds only the types it is told to trust; scikit-learn's
     own are trusted by default, and these are sknn_text's: every registered
-    estimator class, ``TextTokenizer`` and ``WordVectors``. Trusting them runs
+    estimator class, ``TextTokenizer``, ``NaiveBayesWeighting`` and
+    ``WordVectors``. Trusting them runs
     no code from the file: an estimator's pickled state holds its network as
     the bytes of a ``.keras`` file, which it loads with ``safe_mode=True``.
 
