@@ -15,8 +15,15 @@ from sklearn.pipeline import make_pipeline
 import sknn_text
 from sknn_text import GRULanguageModel, LSTMLanguageModel, TransformerLanguageModel
 from sknn_text._layers import TiedEmbedding
-from sknn_text._sampling import draw, filtered_distribution
-from sknn_text._text_stream import join_tokens, scoring_windows, split_text
+from sknn_text._sampling import draw, filtered_distribution, sample_continuation
+from sknn_text._text_stream import (
+    END_ID,
+    encode_tokens,
+    join_tokens,
+    scoring_windows,
+    split_text,
+    token_index,
+)
 
 SENTENCES = ["the cat sat on the mat", "my old dog lay on the red rug"]
 # Of two lengths, in random order: windows of a periodic corpus would all start
@@ -251,3 +258,76 @@ def test_bad_input_gets_clear_errors(lstm):
         lstm.predict_next(["the"], top_k=0)
     with pytest.raises(TypeError, match="random_state"):
         lstm.generate("the", random_state="seed")
+
+
+# ------------------------------------------- recurrent generation, one step a token
+CHAR_TEXTS = ["the cat sat on the mat.", "my old dog lay on the red rug."] * 6
+TINY = {"level": "char", "embedding_dim": 8, "epochs": 2, "random_state": 0}
+
+
+def _reference(lm, prompt, n, *, window=None, **sampling):
+    """Generation as it was: the whole network on the growing text, every token
+    (only its last ``window`` tokens if given), sampled the same way."""
+    ids = [END_ID, *encode_tokens(split_text(prompt, lm.level), token_index(lm.vocabulary_))]
+
+    def next_probabilities(context):
+        batch = np.asarray([context[-window:] if window else context], dtype="int32")
+        return keras.ops.convert_to_numpy(lm.model_(batch, training=False))[0, -1]
+
+    new = sample_continuation(
+        next_probabilities, ids, max_new_tokens=n, stop=END_ID, never=(0, 1), **sampling
+    )
+    return prompt + join_tokens([lm.vocabulary_[i] for i in new], lm.level)
+
+
+@pytest.mark.parametrize(
+    ("cls", "settings"),
+    [
+        (LSTMLanguageModel, {"units": 8}),
+        (GRULanguageModel, {"units": 8}),
+        (LSTMLanguageModel, {"units": (8, 8)}),
+        (GRULanguageModel, {"units": (8, 8), "tie_weights": True}),
+    ],
+)
+def test_greedy_generation_steps_as_the_whole_network_reads(cls, settings):
+    lm = cls(sequence_length=40, **TINY, **settings).fit(CHAR_TEXTS)
+    greedy = {"temperature": 1.0, "top_k": 1, "top_p": None, "random_state": 0}
+    # Shorter than the window: the same text as the windowed generation of before.
+    assert lm.generate("my o", max_new_tokens=12, top_k=1) == _reference(
+        lm, "my o", 12, window=lm.sequence_length_, **greedy
+    )
+    # Longer: the whole text is the context (the window forgot what came before it).
+    prompt = " ".join(CHAR_TEXTS[:2]) + " the cat sat on the m"
+    assert len(prompt) > lm.sequence_length_
+    assert lm.generate(prompt, max_new_tokens=8, top_k=1) == _reference(lm, prompt, 8, **greedy)
+    first = lm.predict_next([prompt], top_k=1)[0][0]  # predict_next reads it all too
+    assert lm.generate(prompt, max_new_tokens=1, top_k=1) in (prompt, prompt + first)
+
+
+def test_seeded_sampling_is_reproducible_and_matches_the_whole_network():
+    lm = LSTMLanguageModel(units=8, **TINY).fit(CHAR_TEXTS)
+    sampling = {"temperature": 1.5, "top_k": None, "top_p": 0.95, "random_state": 7}
+    first = lm.generate("the ", max_new_tokens=20, **sampling)
+    assert lm.generate("the ", max_new_tokens=20, **sampling) == first
+    assert first == _reference(lm, "the ", 20, **sampling)
+
+
+def test_the_step_model_is_built_once_and_never_kept_in_files():
+    lm = GRULanguageModel(units=(8, 8), **TINY).fit(CHAR_TEXTS)
+    assert "_step_model" not in vars(lm)
+    text = lm.generate("my ", max_new_tokens=10, top_k=1)
+    built = lm._step_model
+    assert lm.generate("the ", max_new_tokens=5, random_state=0) and lm._step_model is built
+    assert "_step_model" not in lm.__getstate__()
+    copy = pickle.loads(pickle.dumps(lm))
+    assert "_step_model" not in vars(copy)
+    assert copy.generate("my ", max_new_tokens=10, top_k=1) == text
+    assert copy._step_model[1] is not built[1]
+    buffer = io.BytesIO()
+    sknn_text.save(lm, buffer)  # the cache is not a fitted attribute of the format
+    assert sknn_text.load(buffer).generate("my ", max_new_tokens=10, top_k=1) == text
+    # Training drops it, and the next generation reads the new weights.
+    lm.set_params(warm_start=True).fit(["zzzz zzzz zzzz"] * 4)
+    assert "_step_model" not in vars(lm)
+    greedy = {"temperature": 1.0, "top_k": 1, "top_p": None, "random_state": 0}
+    assert lm.generate("z", max_new_tokens=10, top_k=1) == _reference(lm, "z", 10, **greedy)

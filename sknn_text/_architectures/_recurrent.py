@@ -40,6 +40,7 @@ from .._heads._tagger import TaggerHead
 from .._layers import Seeds
 from .._params import estimator, parameters
 from ._inputs import SequenceInput, layer_sizes, sequence_input
+from ._stepping import cached_generator
 from ._tokens import TokenInput
 
 _CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
@@ -241,6 +242,13 @@ class RecurrentLanguageNetwork(BaseTextNetwork):
     @property
     def _network_name(self):
         return f"{self._cell}_language_model"
+
+    _transient_attributes = ("_step_model",)
+
+    def _stepping_generator(self):
+        """``generate``'s next-token distributions: the prompt read once, then one
+        recurrent step per token (``_stepping``)."""
+        return cached_generator(self, "_step_model")
 
     def _encode(self, seeds, *, l2, per_step):
         inputs, x, embedding = self._embedded_tokens(seeds)

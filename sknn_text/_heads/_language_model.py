@@ -26,6 +26,7 @@ from .._backend import predict_on_batch
 from .._layers import SquaredL2, TiedEmbedding
 from .._params import parameters
 from .._sampling import sample_continuation
+from .._saving.file_format import drop_transient_attributes
 from .._text_stream import (
     END_ID,
     build_vocabulary,
@@ -89,8 +90,8 @@ class LanguageModelHead(TransformerMixin):
             'int or "auto"',
             """Tokens per training window (truncated back-propagation through
             time; the windows are independent, no state is carried between
-            them) and most context used when predicting. ``"auto"`` is 35 for
-            words and 100 for characters.""",
+            them); a Transformer also reads at most this many tokens of context
+            when predicting. ``"auto"`` is 35 for words and 100 for characters.""",
         ),
         "embedding_dim": ("int", "Width of the token embeddings$embedding_where."),
         "tie_weights": (
@@ -140,6 +141,7 @@ class LanguageModelHead(TransformerMixin):
         return self._train(X, None, None, mode=mode, epochs=self.epochs)
 
     def _encode_data(self, X, y, *, reset, classes, incremental):
+        drop_transient_attributes(self)  # caches of the weights about to change
         token_lists = self._token_lists(X)
         if reset:
             self.vocabulary_ = build_vocabulary(token_lists, self.max_tokens)
@@ -244,7 +246,7 @@ class LanguageModelHead(TransformerMixin):
     # ----------------------------------------------------------- next token
     def _context_ids(self, text, index):
         ids = [END_ID, *encode_tokens(split_text(text, self.level), index)]
-        return ids[-self.sequence_length_ :]
+        return ids if hasattr(self, "_stepping_generator") else ids[-self.sequence_length_ :]
 
     def _next_token_probabilities(self, contexts):
         """``(n_contexts, vocabulary)``: the distribution after each id list."""
@@ -264,8 +266,8 @@ class LanguageModelHead(TransformerMixin):
         Parameters
         ----------
         X : iterable of str
-            Beginnings of texts (the context read is at most
-            ``sequence_length_`` tokens).
+            Beginnings of texts, read whole by a recurrent network (a
+            Transformer reads the last ``sequence_length_`` tokens).
         top_k : int, default=3
             Tokens per text.
 
@@ -297,8 +299,9 @@ class LanguageModelHead(TransformerMixin):
     ) -> str:
         """Continue ``prompt`` by sampling one token at a time.
 
-        Generation stops after ``max_new_tokens`` tokens or at ``<eos>`` (the
-        end of a text). ``<pad>`` and ``<unk>`` are never drawn.
+        It stops after ``max_new_tokens`` tokens or at ``<eos>``; ``<pad>`` and ``<unk>``
+        are never drawn. A recurrent network reads the prompt once, then steps (its
+        context is the whole text); a Transformer rereads its last ``sequence_length_``.
 
         Parameters
         ----------
@@ -327,9 +330,9 @@ class LanguageModelHead(TransformerMixin):
         check_is_fitted(self, "model_")
         if not isinstance(prompt, str):
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}.")
-        length = self.sequence_length_
+        stepping, n = getattr(self, "_stepping_generator", None), self.sequence_length_
         ids = sample_continuation(
-            lambda context: self._next_token_probabilities([context[-length:]])[0],
+            stepping() if stepping else lambda c: self._next_token_probabilities([c[-n:]])[0],
             self._context_ids(prompt, token_index(self.vocabulary_)),
             max_new_tokens=max_new_tokens,
             temperature=temperature,

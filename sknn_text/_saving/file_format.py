@@ -74,6 +74,20 @@ def fitted_attribute_names(cls):
     return frozenset(names)
 
 
+def transient_attribute_names(cls):
+    """Caches derived from ``model_`` (``_transient_attributes`` of the MRO): never
+    pickled nor saved, rebuilt when needed."""
+    return frozenset(
+        name for klass in cls.__mro__ for name in vars(klass).get("_transient_attributes", ())
+    )
+
+
+def drop_transient_attributes(estimator):
+    """Forget ``estimator``'s transient attributes (before its weights change)."""
+    for name in transient_attribute_names(type(estimator)):
+        vars(estimator).pop(name, None)
+
+
 def storable_names():
     """Class names the format stores: the registry's and the scikit-learn steps."""
     return sorted({*class_modules(), *SKLEARN_STEP_NAMES})
@@ -172,7 +186,10 @@ def _write_step(archive, prefix, estimator, include_optimizer):
     name = type(estimator).__name__
     if is_registered(type(estimator)):
         params = estimator.get_params(deep=False)
-        state = {k: v for k, v in vars(estimator).items() if k not in params}
+        transient = transient_attribute_names(type(estimator))
+        state = {
+            k: v for k, v in vars(estimator).items() if k not in params and k not in transient
+        }
         unknown = sorted(set(state) - fitted_attribute_names(type(estimator)) - {"model_"})
     else:
         params, state, unknown = split_state(estimator, SKLEARN_STEPS[type(estimator)])

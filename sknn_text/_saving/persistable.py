@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from .encoding import Unsaveable, decode, encode
 from .export import export as export_network
 from .file_format import save as save_estimator
+from .file_format import transient_attribute_names
 from .model_bytes import model_from_bytes, model_to_bytes
 
 
@@ -31,6 +32,8 @@ class PersistableNetwork:
 
     def __getstate__(self):
         state = dict(super().__getstate__())
+        for name in transient_attribute_names(type(self)):
+            state.pop(name, None)
         model = state.get("model_")
         if model is not None and not isinstance(model, bytes):
             state["model_"] = model_to_bytes(model)
