@@ -29,7 +29,8 @@ LAYERS = [
         "_typing", "_token_ids", "_registry", "_quiet", "_docs", "embeddings", "_version",
         "_loop", "_loop.interrupts", "_vocabulary", "_text_stream", "_sampling",
         "_saving", "_saving.model_bytes",
-        "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "metrics",
+        "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "datasets._stream",
+        "metrics",
     },
     # 1: the backend adapter, the parameter declarations, and the naive Bayes
     # weighting (declared with them, no Keras)

@@ -51,10 +51,10 @@ def _delimiter_for(path, sample):
         return ","
 
 
-def _read_rows(stream, delimiter, source):
-    """Header and data rows of a delimited text stream; blank lines are skipped.
+def _iter_rows(stream, delimiter, source):
+    """Yield the header row, then each data row lazily; blank lines are skipped.
 
-    Each data row is returned with the line number (1-based) where it ends.
+    Each data row comes with the line number (1-based) where it ends.
     """
     reader = csv.reader(stream, delimiter=delimiter)
     try:
@@ -63,12 +63,11 @@ def _read_rows(stream, delimiter, source):
             header = next(reader, None)
         if header is None:
             raise ValueError(f"{source} is empty: expected a header row and data rows.")
-        header = [cell.strip() for cell in header]
-        rows = []
+        yield [cell.strip() for cell in header]
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            rows.append((reader.line_num, row))
+            yield reader.line_num, row
     except csv.Error as exc:
         raise ValueError(
             f"{source} is not a valid delimited file (line {reader.line_num}): {exc}."
@@ -78,7 +77,13 @@ def _read_rows(stream, delimiter, source):
             f"{source} could not be decoded ({exc.reason} at byte {exc.start}); "
             "pass the right encoding, e.g. encoding='latin-1'."
         ) from None
-    return header, rows
+
+
+def _read_rows(stream, delimiter, source):
+    """Header and data rows of a delimited text stream (see ``_iter_rows``)."""
+    rows = _iter_rows(stream, delimiter, source)
+    header = next(rows)
+    return header, list(rows)
 
 
 def _column_index(header, column, role, source):
@@ -88,6 +93,48 @@ def _column_index(header, column, role, source):
     raise ValueError(
         f"{role} column {column!r} not found in {source}; available columns: "
         f"{available}."
+    )
+
+
+def _row_cells(row, number, line, header, text, target, delimiter, source):
+    """The text and the stripped target (None without one) of one data row.
+
+    ``text`` and ``target`` are ``(index, column name)`` pairs; the target
+    index is None when no target is read.
+    """
+    (text_index, text_column), (target_index, target_column) = text, target
+    if len(row) != len(header):
+        raise ValueError(
+            f"Row {number} of {source} (line {line}) has {len(row)} field(s) "
+            f"but the header has {len(header)}; check the delimiter "
+            f"({delimiter!r}) and the quoting."
+        )
+    document = row[text_index]
+    if not document.strip():
+        raise ValueError(
+            f"Row {number} of {source} (line {line}) has an empty text in "
+            f"column {text_column!r}; remove the row or fill in the text."
+        )
+    if target_index is None:
+        return document, None
+    label = row[target_index]
+    if not label.strip():
+        raise ValueError(
+            f"Row {number} of {source} (line {line}) has an empty target "
+            f"in column {target_column!r}."
+        )
+    return document, label.strip()
+
+
+def _check_not_numbers(texts, header, text_column, source, where=""):
+    """Refuse a text column that holds only numbers (the wrong column, surely)."""
+    if not all(_is_number(text) for text in texts):
+        return
+    others = [name for name in header if name != text_column]
+    hint = f" Available columns: {', '.join(map(repr, others))}." if others else ""
+    raise ValueError(
+        f"Text column {text_column!r} of {source} holds only numbers{where}, not "
+        f"text; pass the name of the column with the documents as text_column.{hint}"
     )
 
 
@@ -232,35 +279,15 @@ def load_text_csv(
 
     texts, targets = [], []
     for number, (line, row) in enumerate(rows, start=1):
-        if len(row) != len(header):
-            raise ValueError(
-                f"Row {number} of {source} (line {line}) has {len(row)} field(s) "
-                f"but the header has {len(header)}; check the delimiter "
-                f"({delimiter!r}) and the quoting."
-            )
-        text = row[text_index]
-        if not text.strip():
-            raise ValueError(
-                f"Row {number} of {source} (line {line}) has an empty text in "
-                f"column {text_column!r}; remove the row or fill in the text."
-            )
+        text, target = _row_cells(
+            row, number, line, header, (text_index, text_column),
+            (target_index, target_column), delimiter, source,
+        )
         texts.append(text)
         if target_index is not None:
-            target = row[target_index]
-            if not target.strip():
-                raise ValueError(
-                    f"Row {number} of {source} (line {line}) has an empty target "
-                    f"in column {target_column!r}."
-                )
-            targets.append(target.strip())
+            targets.append(target)
 
-    if all(_is_number(text) for text in texts):
-        others = [name for name in header if name != text_column]
-        hint = f" Available columns: {', '.join(map(repr, others))}." if others else ""
-        raise ValueError(
-            f"Text column {text_column!r} of {source} holds only numbers, not text; "
-            f"pass the name of the column with the documents as text_column.{hint}"
-        )
+    _check_not_numbers(texts, header, text_column, source)
 
     target, target_names = None, None
     if target_index is not None:
