@@ -168,6 +168,13 @@ def test_bad_files(tmp_path):
     numbers = write_csv(tmp_path / "ids.csv", [("1", "a"), ("2", "b")], header=("text", "label"))
     with pytest.raises(ValueError, match=r"only numbers in the first chunk.*'label'"):
         list(iter_text_csv(numbers))
+    # A byte that is not UTF-8 after the first 64 KiB is found while streaming,
+    # and named as load_text_csv names it.
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"text,label\n" + b"fine words,1\n" * 8000 + b"caf\xe9,0\n")
+    chunks = iter_text_csv(latin, shuffle_buffer=0)
+    with pytest.raises(ValueError, match=r"latin.csv. could not be decoded .*latin-1"):
+        list(chunks)
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ needed, and every cell stays a string until the target column is converted, so
 texts such as "None", "NA" or "null" are never turned into missing values.
 """
 
+import contextlib
 import csv
 import gzip
 import io
@@ -36,6 +37,47 @@ def _open_text(path, encoding):
     if str(path).lower().endswith(".gz"):
         return gzip.open(path, "rt", encoding=encoding, newline="")
     return open(path, encoding=encoding, newline="")
+
+
+def _checked_path(path, target_type):
+    """``(path, source)``: ``path`` as a ``Path`` to an existing file, and the
+    name the error messages give it; ``target_type`` checked too."""
+    if target_type not in _TARGET_TYPES:
+        raise ValueError(
+            f"target_type must be one of {_TARGET_TYPES}, got {target_type!r}."
+        )
+    path = Path(os.fspath(path))
+    source = f"'{path}'"
+    if not path.exists():
+        raise FileNotFoundError(f"No such file: {source}.")
+    if path.is_dir():
+        raise ValueError(f"{source} is a directory, not a CSV or TSV file.")
+    return path, source
+
+
+@contextlib.contextmanager
+def _read_errors(source, encoding):
+    """A gzip or decoding error while ``source`` is read, as a ``ValueError``
+    that names the file (and, for decoding, what to pass instead)."""
+    try:
+        yield
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise ValueError(f"{source} is not a valid gzip file: {exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{source} could not be decoded as {encoding} ({exc.reason}); pass the "
+            "right encoding, e.g. encoding='latin-1'."
+        ) from None
+
+
+def _sample(stream, path, delimiter, source):
+    """``(sample, delimiter)``: the first 64 KiB of ``stream`` and the delimiter
+    (``delimiter``, or the one the name or the sample implies); an empty file is
+    an error."""
+    sample = stream.read(64 * 1024)
+    if not sample.strip():
+        raise ValueError(f"{source} is empty: expected a header row and data rows.")
+    return sample, _delimiter_for(path, sample) if delimiter is None else delimiter
 
 
 def _delimiter_for(path, sample):
@@ -240,34 +282,10 @@ def load_text_csv(
     >>> stars
     array([4., 1., 2.])
     """
-    if target_type not in _TARGET_TYPES:
-        raise ValueError(
-            f"target_type must be one of {_TARGET_TYPES}, got {target_type!r}."
-        )
-    path = Path(os.fspath(path))
-    source = f"'{path}'"
-    if not path.exists():
-        raise FileNotFoundError(f"No such file: {source}.")
-    if path.is_dir():
-        raise ValueError(f"{source} is a directory, not a CSV or TSV file.")
-
-    try:
-        with _open_text(path, encoding) as stream:
-            sample = stream.read(64 * 1024)
-            if not sample.strip():
-                raise ValueError(
-                    f"{source} is empty: expected a header row and data rows."
-                )
-            if delimiter is None:
-                delimiter = _delimiter_for(path, sample)
-            rest = io.StringIO(sample + stream.read())
-    except (gzip.BadGzipFile, EOFError) as exc:
-        raise ValueError(f"{source} is not a valid gzip file: {exc}.") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"{source} could not be decoded as {encoding} ({exc.reason}); pass the "
-            "right encoding, e.g. encoding='latin-1'."
-        ) from None
+    path, source = _checked_path(path, target_type)
+    with _read_errors(source, encoding), _open_text(path, encoding) as stream:
+        sample, delimiter = _sample(stream, path, delimiter, source)
+        rest = io.StringIO(sample + stream.read())
 
     header, rows = _read_rows(rest, delimiter, source)
     if not rows:

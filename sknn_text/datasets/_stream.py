@@ -7,24 +7,22 @@ a file sorted by class would otherwise arrive one class at a time, and a
 network trained on such a stream learns only the last class it saw.
 """
 
-import gzip
 import numbers
-import os
-from pathlib import Path
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from ._csv import (
     _INTEGER,
-    _TARGET_TYPES,
     _check_not_numbers,
+    _checked_path,
     _column_index,
-    _delimiter_for,
     _is_number,
     _iter_rows,
     _open_text,
+    _read_errors,
     _row_cells,
+    _sample,
 )
 
 __all__ = ["iter_text_csv"]
@@ -73,24 +71,10 @@ def _convert_chunk(values, kind, column, source):
 
 def _read_header(path, delimiter, encoding, source):
     """The delimiter and the header row, read once before streaming."""
-    try:
-        with _open_text(path, encoding) as stream:
-            sample = stream.read(64 * 1024)
-            if not sample.strip():
-                raise ValueError(
-                    f"{source} is empty: expected a header row and data rows."
-                )
-            if delimiter is None:
-                delimiter = _delimiter_for(path, sample)
-            stream.seek(0)
-            return delimiter, next(_iter_rows(stream, delimiter, source))
-    except (gzip.BadGzipFile, EOFError) as exc:
-        raise ValueError(f"{source} is not a valid gzip file: {exc}.") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"{source} could not be decoded as {encoding} ({exc.reason}); pass the "
-            "right encoding, e.g. encoding='latin-1'."
-        ) from None
+    with _read_errors(source, encoding), _open_text(path, encoding) as stream:
+        _, delimiter = _sample(stream, path, delimiter, source)
+        stream.seek(0)
+        return delimiter, next(_iter_rows(stream, delimiter, source))
 
 
 def iter_text_csv(
@@ -195,16 +179,7 @@ def iter_text_csv(
     shuffle_buffer = _check_count(
         shuffle_buffer, "shuffle_buffer", 0, "rows held to mix the stream; 0 keeps file order"
     )
-    if target_type not in _TARGET_TYPES:
-        raise ValueError(
-            f"target_type must be one of {_TARGET_TYPES}, got {target_type!r}."
-        )
-    path = Path(os.fspath(path))
-    source = f"'{path}'"
-    if not path.exists():
-        raise FileNotFoundError(f"No such file: {source}.")
-    if path.is_dir():
-        raise ValueError(f"{source} is a directory, not a CSV or TSV file.")
+    path, source = _checked_path(path, target_type)
     delimiter, header = _read_header(path, delimiter, encoding, source)
     text_index = _column_index(header, text_column, "Text", source)
     target_index = None
@@ -218,14 +193,11 @@ def iter_text_csv(
 
 def _checked_rows(path, encoding, delimiter, header, columns, source):
     """``(text, target)`` of every data row, in file order, read lazily."""
-    try:
-        with _open_text(path, encoding) as stream:
-            rows = _iter_rows(stream, delimiter, source)
-            next(rows)  # the header, already read
-            for number, (line, row) in enumerate(rows, start=1):
-                yield _row_cells(row, number, line, header, *columns, delimiter, source)
-    except (gzip.BadGzipFile, EOFError) as exc:
-        raise ValueError(f"{source} is not a valid gzip file: {exc}.") from None
+    with _read_errors(source, encoding), _open_text(path, encoding) as stream:
+        rows = _iter_rows(stream, delimiter, source)
+        next(rows)  # the header, already read
+        for number, (line, row) in enumerate(rows, start=1):
+            yield _row_cells(row, number, line, header, *columns, delimiter, source)
 
 
 def _shuffled(rows, size, rng):
