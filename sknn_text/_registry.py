@@ -74,6 +74,10 @@ class Family:
         Further public names of the same classes (``GRURegressor``).
     compare : CompareEntry or None
         How ``compare`` builds it; None keeps it out of ``compare``.
+    modules : dict of str to str
+        Task -> import path, for the tasks whose estimators live in another
+        module than ``module`` (a task with its own heavy machinery, such as
+        translation, keeps it in a module of its own).
     """
 
     name: str
@@ -81,6 +85,15 @@ class Family:
     estimators: dict
     aliases: dict = field(default_factory=dict)
     compare: CompareEntry | None = None
+    modules: dict = field(default_factory=dict)
+
+    def module_of(self, name):
+        """Import path of the module that defines the class ``name`` (or alias)."""
+        name = self.aliases.get(name, name)
+        for task, class_name in self.estimators.items():
+            if class_name == name:
+                return self.modules.get(task, self.module)
+        raise KeyError(name)
 
 
 _PACKAGE = __name__.rpartition(".")[0]
@@ -230,7 +243,7 @@ def class_modules(*, built_in_only=False):
     names = {}
     for family in _BUILT_IN if built_in_only else families():
         for name in (*family.estimators.values(), *family.aliases):
-            names[name] = family.module
+            names[name] = family.module_of(name)
     return {**names, **STANDALONE}
 
 

@@ -152,5 +152,6 @@ def test_every_built_in_family_lives_in_the_architectures_room():
     from sknn_text._registry import built_in_families
 
     for family in built_in_families():
-        name = family.module.removeprefix("sknn_text.")
-        assert name in MODULES and LAYER_OF[name] == LAYER_OF["_architectures"], name
+        for module in {family.module, *family.modules.values()}:
+            name = module.removeprefix("sknn_text.")
+            assert name in MODULES and LAYER_OF[name] == LAYER_OF["_architectures"], name

@@ -171,7 +171,7 @@ def test_public_names_come_from_the_registry():
     for family in _registry.built_in_families():
         for task, name in family.estimators.items():
             cls = getattr(sknn_text, name)
-            assert cls.__module__ == family.module and name in sknn_text.__all__
+            assert cls.__module__ == family.module_of(name) and name in sknn_text.__all__
             assert getattr(task_modules[task], name) is cls and name in task_modules[task].__all__
         for alias, name in family.aliases.items():
             assert getattr(sknn_text, alias) is getattr(sknn_text, name)
@@ -208,3 +208,15 @@ def test_the_new_module_needs_no_private_module():
 
     for name in extending.__all__:
         assert getattr(extending, name).__module__.startswith("sknn_text"), name
+
+
+def test_a_task_may_live_in_a_module_of_its_own():
+    family = _registry.Family(
+        "split_family", "pkg.main", {"classifier": "SplitTextClassifier", "tagger": "SplitTagger"},
+        aliases={"SplitClassifier": "SplitTextClassifier"}, modules={"tagger": "pkg.tagging"},
+    )
+    assert family.module_of("SplitTagger") == "pkg.tagging"
+    assert family.module_of("SplitTextClassifier") == "pkg.main"
+    assert family.module_of("SplitClassifier") == "pkg.main"
+    with pytest.raises(KeyError):
+        family.module_of("Nothing")
