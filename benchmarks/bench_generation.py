@@ -70,7 +70,7 @@ def main():
         def windowed(ids, window=length):
             return lm._next_token_probabilities([ids[-window:]])[0]
 
-        ways = {"windowed": lambda: windowed, "stepping": lm._stepping_generator}
+        ways = {"windowed": lambda: windowed, "stepping": lambda: lm._encoder.stepping(lm)}
         outputs, seconds = {}, {}
         for way, source in ways.items():
             continue_ids(source(), context, 3)  # warm up: traces and the step model

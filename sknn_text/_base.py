@@ -1,17 +1,13 @@
 """The shared estimator base: ``fit``, ``partial_fit``, predictions, state.
 
-Every public estimator is one class of three parts, each from its own room::
-
-    class LSTMTextClassifier(ClassifierHead, RecurrentNetwork): ...
-    #                        task and head   architecture (a BaseTextNetwork)
-
-* the *head* (``_heads``) encodes ``y`` (``_encode_target``), builds the top of
-  the network (``_build_head``) and decodes its outputs;
-* the *architecture* (``_architectures``) validates ``X`` (``_validate_X``) and
-  encodes it (``_encode``): embedding, recurrent or convolutional layers...;
-* :class:`BaseTextNetwork` owns the public ``fit``, the mini-batches, the
-  compiled model and the guarantee that a failed fit leaves the estimator as it
-  was; the epoch loop itself is ``_loop.training.run_epochs``.
+A public estimator is composed of values (``_composition.compose``): a task
+*head* (``_heads``: encodes ``y``, builds the output, decodes predictions), an
+*encoder* (the architecture: embedding, recurrent or convolutional
+layers...) and an *input kind* (``_architectures._inputs``: validates ``X``
+and hands the encoder its first tensors). :class:`BaseTextNetwork`, under
+them all, owns the public ``fit``, the mini-batches, the compiled model and
+the guarantee that a failed fit leaves the estimator as it was; the epoch
+loop itself is ``_loop.training.run_epochs``.
 
 Fitted state is every instance attribute that is not a constructor parameter.
 """
@@ -72,9 +68,9 @@ _AUTO_BATCH_SIZE = 200
 class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
     """Base class of the sknn_text networks; not meant to be used directly.
 
-    Architectures provide ``_validate_X`` and ``_encode``; heads provide
-    ``_encode_target`` and ``_build_head`` (and, for classification,
-    ``_sample_weight_from_classes`` and ``_stratify_on``).
+    Input kinds provide ``_validate_X``, encoders ``_encode`` (``Composed``);
+    heads provide ``_encode_target`` and ``_build_head`` (and, for
+    classification, ``_sample_weight_from_classes`` and ``_stratify_on``).
     """
 
     dropout: float = 0.0
@@ -104,6 +100,10 @@ class BaseTextNetwork(PersistableNetwork, TrainingParameters, BaseEstimator):
     _fitted_attributes = ("model_", "n_iter_", "history_", "n_features_in_", "feature_names_in_")
     #: Name of the keras.Model.
     _network_name = "network"
+    #: The architecture of a composed estimator (``_composition.Encoder``).
+    _encoder = None
+    #: Whether the head forbids reading the positions after each one.
+    _causal = False
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)

@@ -10,13 +10,15 @@ so that each room of the package (training loop, architecture, output head)
 declares its parameters and their checks in one place::
 
     @parameters
-    class RecurrentNetwork(SequenceInput):
-        units: int | tuple[int, ...] = 64
-        _parameter_constraints: ClassVar[dict] = {"units": [...]}
+    class TaggerHead:
+        crf: bool = True
+        _parameter_constraints: ClassVar[dict] = {"crf": ["boolean"]}
 
 The generated ``__init__`` has an explicit signature, which is what
 ``get_params``, ``clone`` and ``GridSearchCV`` read. Concrete estimators use
-:func:`estimator`, which also completes the class docstring (see ``_docs``).
+:func:`estimator` (through ``_composition.compose``, which adds the
+parameters an encoder declares), which also completes the class docstring
+(see ``_docs``).
 """
 
 import dataclasses

@@ -1,43 +1,48 @@
 """What a new architecture or task is built from: the public extension API.
 
-An estimator of sknn_text is a *head* (the task: how ``y`` is encoded, the
-output layer and loss, what ``predict`` returns) on an *architecture* (how
-``X`` is checked and encoded), both declared with :func:`parameters`, and a
-:class:`Family` entry that the package learns of through :func:`register`.
+An estimator of sknn_text is composed of three values (:func:`compose`):
+
+* an :class:`Encoder`, the architecture: the parameters it declares
+  (:class:`Parameter`) and a function that builds its layers on a
+  :class:`Source` (the network's first tensors) and returns an
+  :class:`Encoding`: one vector per position, or per document;
+* an input kind, which checks ``X`` and hands the encoder its ``Source``:
+  :class:`SequenceInput` (token ids and numeric series: embedding,
+  pretrained vectors, the unknown-word rule), :class:`TokenInput` (a
+  tagger's sentences of tokens), :class:`FeatureInput` (TF-IDF and other
+  feature matrices, dense or sparse); a language model's head brings its own
+  (pass :class:`BaseTextNetwork`);
+* a head, the task: :class:`ClassifierHead`, :class:`RegressorHead`,
+  :class:`TaggerHead`, :class:`LanguageModelHead`. It encodes ``y``, builds
+  the output on the encoding and decodes predictions.
+
+A new architecture is one encoder, and every task's estimator is one
+:func:`compose` call; a :class:`Family` entry passed to :func:`register`
+makes ``save``/``load``, ``compare`` and ``sknn-text compare`` know them.
 Everything the user guide's "Adding an architecture" needs comes from here;
 the modules behind these names are private and may move.
 
-* :class:`BaseTextNetwork`: the base of every architecture, which owns ``fit``,
-  ``partial_fit``, the epoch loop and the failed-fit guarantee. An
-  architecture provides ``_validate_X(X, *, reset)`` and ``_encode(seeds, *,
-  l2, per_step)``, which returns an :class:`Encoding`.
-* :class:`SequenceInput`: a ready-made architecture base for token ids and
-  numeric series (embedding, pretrained vectors, the unknown-word rule);
-  call its ``_embedded_input(seeds)`` in ``_encode``.
-  :func:`validate_feature_matrix` is ``_validate_X`` for TF-IDF and other
-  feature matrices.
-* The heads: :class:`ClassifierHead`, :class:`RegressorHead`,
-  :class:`TaggerHead`, :class:`LanguageModelHead`; the first base of an
-  estimator, as in ``class MyTextClassifier(ClassifierHead, MyNetwork)``.
-* The encoders of the built-in architectures, to reuse in a new one:
+* The encoders' building blocks of the built-in architectures, to reuse:
   :func:`encode_recurrent`, :func:`encode_convolutional`,
   :func:`encode_transformer`.
 * :class:`Seeds` hands out the seeds of every initializer and dropout layer,
   so that an int ``random_state`` gives identical networks.
-* :func:`parameters` and :func:`estimator` write ``__init__`` (and, for a
-  public estimator, the docstring) from annotated class attributes.
-* :class:`Family`, :class:`CompareEntry`, :func:`register` and
-  :func:`unregister`: the registry, through which ``save``/``load``,
-  ``compare`` and ``sknn-text compare`` know the new estimators.
+* :class:`BaseTextNetwork` owns ``fit``, ``partial_fit``, the epoch loop and
+  the failed-fit guarantee; :func:`parameters` and :func:`estimator` write
+  ``__init__`` (and a public estimator's docstring) from annotated class
+  attributes, for an input kind or head of your own.
+  :func:`validate_feature_matrix` checks a feature matrix.
 
 Importing this module imports Keras (``import sknn_text`` does not).
 """
 
 from ._architectures._cnn import encode_convolutional
-from ._architectures._inputs import SequenceInput, validate_feature_matrix
+from ._architectures._inputs import FeatureInput, SequenceInput, validate_feature_matrix
 from ._architectures._recurrent import encode_recurrent
+from ._architectures._tokens import TokenInput
 from ._architectures._transformer import encode_transformer
 from ._base import BaseTextNetwork
+from ._composition import Encoder, Parameter, Source, compose
 from ._heads._base import Encoding, OutputSpec
 from ._heads._classifier import ClassifierHead
 from ._heads._language_model import LanguageModelHead
@@ -51,14 +56,20 @@ __all__ = [
     "BaseTextNetwork",
     "ClassifierHead",
     "CompareEntry",
+    "Encoder",
     "Encoding",
     "Family",
+    "FeatureInput",
     "LanguageModelHead",
     "OutputSpec",
+    "Parameter",
     "RegressorHead",
     "Seeds",
     "SequenceInput",
+    "Source",
     "TaggerHead",
+    "TokenInput",
+    "compose",
     "encode_convolutional",
     "encode_recurrent",
     "encode_transformer",

@@ -1,6 +1,6 @@
 """One registry: a new architecture is one module plus one entry.
 
-``TinyNetwork`` below is defined outside the package, as a user's or a
+The tiny encoder below is defined outside the package, as a user's or a
 contributor's would be (docs/user_guide/adding_an_architecture.rst walks
 through the same code). Registered, its estimators pass scikit-learn's checks,
 join ``compare`` and ``sknn-text compare``, and save and load, with no other
@@ -9,7 +9,6 @@ edit anywhere.
 
 import io
 from numbers import Integral
-from typing import ClassVar
 
 import keras
 import numpy as np
@@ -24,78 +23,91 @@ from sknn_text.extending import (
     BaseTextNetwork,
     ClassifierHead,
     CompareEntry,
+    Encoder,
     Encoding,
     Family,
+    FeatureInput,
+    LanguageModelHead,
+    Parameter,
     RegressorHead,
-    estimator,
-    parameters,
+    TaggerHead,
+    TokenInput,
+    compose,
     register,
     unregister,
-    validate_feature_matrix,
 )
 
 
 # --------------------------------------------------------- the new module
-@parameters
-class TinyNetwork(BaseTextNetwork):
-    """One hidden layer of ``width`` relu units over a feature matrix (TF-IDF)."""
-
-    width: int = 64
-
-    _network_name = "tiny"
-    _parameter_constraints: ClassVar[dict] = {
-        "width": [Interval(Integral, 1, None, closed="left")]
-    }
-    _parameter_docs: ClassVar[dict] = {"width": ("int", "Units of the per-position layer.")}
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "before the output layer",
-        "penalized": "the output layer's kernel",
-    }
-    _fitted_attributes = ("_sparse_input",)
-
-    def _validate_X(self, X, *, reset):
-        return validate_feature_matrix(self, X, reset=reset)
-
-    def _sparse_batches(self):
-        return self._sparse_input
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs = keras.Input((self.n_features_in_,), sparse=self._sparse_input)
-        hidden = keras.layers.Dense(self.width, "relu", kernel_initializer=seeds.glorot())
-        return Encoding(inputs, hidden(inputs), dropout=self.dropout)
+def build_tiny(source, *, per_step, causal, l2, seeds, width, dropout):
+    """One layer of ``width`` relu units on each feature vector, or on each
+    position of a sequence (which a document head then mean-pools)."""
+    hidden = keras.layers.Dense(width, "relu", kernel_initializer=seeds.glorot(), name="tiny")
+    pooling = None if source.kind == "features" else "mean"
+    return Encoding(source.inputs, hidden(source.x), pooling=pooling, dropout=dropout)
 
 
-@estimator
-class TinyTextClassifier(ClassifierHead, TinyNetwork):
-    """A tiny classifier: one hidden layer.
+TINY_ENCODER = Encoder(
+    "tiny",
+    build_tiny,
+    {
+        "width": Parameter(
+            64, [Interval(Integral, 1, None, closed="left")], "int", "Units of the layer."
+        )
+    },
+    wording={"dropout_where": "before {output}"},
+)
+
+TinyTextClassifier = compose(
+    "TinyTextClassifier",
+    head=ClassifierHead,
+    inputs=FeatureInput,
+    encoder=TINY_ENCODER,
+    module=__name__,
+    doc="""A tiny classifier: one hidden layer.
 
     Examples
     --------
     >>> TinyTextClassifier(width=4).width
     4
-    """
-
-
-@estimator
-class TinyTextRegressor(RegressorHead, TinyNetwork):
-    """A tiny regressor: one hidden layer.
-
-    Examples
-    --------
-    >>> TinyTextRegressor(width=4).width
-    4
-    """
-
+    """,
+)
+TinyTextRegressor = compose(
+    "TinyTextRegressor",
+    head=RegressorHead,
+    inputs=FeatureInput,
+    encoder=TINY_ENCODER,
+    module=__name__,
+    doc="A tiny regressor: one hidden layer.",
+)
+# The same encoder serves the per-token tasks, unchanged.
+TinyTextTagger = compose(
+    "TinyTextTagger",
+    head=TaggerHead,
+    inputs=TokenInput,
+    encoder=TINY_ENCODER,
+    module=__name__,
+    doc="A tiny tagger: one layer on each token's embeddings.",
+    defaults={"learning_rate": 0.01},
+)
+TinyLanguageModel = compose(
+    "TinyLanguageModel",
+    head=LanguageModelHead,
+    inputs=BaseTextNetwork,
+    encoder=TINY_ENCODER,
+    module=__name__,
+    doc="A tiny language model: the next token from the current one.",
+)
 
 TINY = Family(
     "tiny",
     __name__,
-    {"classifier": "TinyTextClassifier", "regressor": "TinyTextRegressor"},
+    {
+        "classifier": "TinyTextClassifier",
+        "regressor": "TinyTextRegressor",
+        "tagger": "TinyTextTagger",
+        "language_model": "TinyLanguageModel",
+    },
     compare=CompareEntry("TF-IDF + the tiny network", features="tfidf"),
 )
 
@@ -120,9 +132,28 @@ def test_docstring_and_parameters_come_from_the_declarations():
     doc = TinyTextClassifier.__doc__
     assert "width : int, default=64" in doc
     assert "class_weight : dict" in doc and "classes_ : ndarray" in doc
-    assert "Dropout rate, in [0, 1), before the output layer." in doc
+    assert "Dropout rate, in [0, 1), before the output." in doc
+    assert "penalty on the output layer's kernel" in " ".join(doc.split())
     assert TinyTextClassifier().get_params()["width"] == 64
     assert "class_weight" not in TinyTextRegressor().get_params()
+    tagger_doc = TinyTextTagger.__doc__
+    assert "before the tag scores" in tagger_doc
+    assert "learning_rate : float, default=0.01" in tagger_doc
+
+
+def test_one_encoder_serves_every_task():
+    """The tiny encoder knows no head: composed with the tagger's and the
+    language model's, it tags and predicts the next word."""
+    X = [["the", "cat", "sat"], ["a", "dog", "ran"]] * 20
+    y = [["DET", "NOUN", "VERB"]] * 40
+    tagger = TinyTextTagger(width=8, epochs=15, random_state=0).fit(X, y)
+    assert tagger.model_.name == "tiny_tagger"
+    assert tagger.predict([["the", "dog", "sat"]]) == [["DET", "NOUN", "VERB"]]
+    texts = ["one two three four"] * 30
+    model = TinyLanguageModel(
+        width=8, embedding_dim=8, epochs=40, learning_rate=0.05, random_state=0
+    ).fit(texts)
+    assert model.predict_next(["one two"], top_k=1) == [["three"]]
 
 
 def test_it_joins_compare_and_save_load(registered):

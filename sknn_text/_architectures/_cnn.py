@@ -12,20 +12,18 @@ flattened, since a forecast depends on when.
 from __future__ import annotations
 
 from numbers import Integral
-from typing import ClassVar
 
 import keras
 from keras import layers
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._composition import Encoder, Parameter, compose
 from .._docs import SERIES_REGRESSOR_EXAMPLE, TAGGER_EXAMPLE, TOKEN_CLASSIFIER_EXAMPLE, docstring
 from .._heads._base import Encoding
 from .._heads._classifier import ClassifierHead
 from .._heads._regressor import RegressorHead
 from .._heads._tagger import TaggerHead
 from .._layers import PaddingMask, ZeroPadding
-from .._params import estimator, parameters
-from .._token_layers import TokenPaddingMask
 from ._inputs import ACTIVATIONS, SequenceInput, layer_sizes
 from ._tokens import TokenInput
 
@@ -92,50 +90,50 @@ def encode_convolutional(
     return Encoding(inputs, x, pooling=pooling, mask=mask, dropout=dropout)
 
 
-@parameters
-class ConvolutionalNetwork(SequenceInput):
-    """The CNN architecture."""
+def _build(source, *, per_step, causal, l2, seeds, filters, kernel_sizes, activation, dropout):
+    """The convolutional encoder on ``source`` (see :class:`~sknn_text.extending.Encoder`)."""
+    series = source.kind == "series"
+    return encode_convolutional(
+        source.inputs,
+        source.x,
+        filters=filters,
+        kernel_sizes=layer_sizes(kernel_sizes, "kernel_sizes", allow_empty=False),
+        activation=activation,
+        dropout=dropout,
+        series_length=source.length if series else None,
+        padding_mask=None if series else source.padding_mask(),
+        seeds=seeds,
+    )
 
-    filters: int = 64
-    kernel_sizes: int | tuple[int, ...] = (3, 4, 5)
-    activation: str = "relu"
-    dropout: float = 0.5
 
-    _network_name = "cnn"
-    _parameter_constraints: ClassVar[dict] = {
-        "filters": [Interval(Integral, 1, None, closed="left")],
-        "kernel_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-    }
-    _parameter_docs: ClassVar[dict] = {
-        "filters": ("int", "Convolution filters (feature maps) per kernel size."),
-        "kernel_sizes": (
+#: The CNN architecture: parallel convolutions of several widths.
+ENCODER = Encoder(
+    "cnn",
+    _build,
+    {
+        "filters": Parameter(
+            64,
+            [Interval(Integral, 1, None, closed="left")],
+            "int",
+            "Convolution filters (feature maps) per kernel size.",
+        ),
+        "kernel_sizes": Parameter(
+            (3, 4, 5),
+            ["array-like", Interval(Integral, 1, None, closed="left")],
             "int or tuple of int",
             """Window widths, in tokens, of the parallel convolution branches;
-            each branch is max-pooled over the real (unpadded) positions.""",
+            a document head max-pools each branch over the real (unpadded)
+            positions.""",
         ),
-        "activation": (
+        "activation": Parameter(
+            "relu",
+            [StrOptions(set(ACTIVATIONS))],
             '{"relu", "tanh", "logistic", "identity", "gelu"}',
             "Activation of the convolutions, named as in scikit-learn's MLP.",
         ),
-    }
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "on the pooled features before the output layer",
-        "penalized": "the output layer's kernel",
-    }
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x = self._embedded_input(seeds)
-        return encode_convolutional(
-            inputs,
-            x,
-            filters=self.filters,
-            kernel_sizes=layer_sizes(self.kernel_sizes, "kernel_sizes", allow_empty=False),
-            activation=self.activation,
-            dropout=self.dropout,
-            series_length=None if self._n_channels is None else self.n_features_in_,
-            seeds=seeds,
-        )
+    },
+    wording={"dropout_where": "on the convolutions' features before {output}"},
+)
 
 
 _DESCRIPTION = """
@@ -152,20 +150,28 @@ document's prediction does not depend on its batch.
 """
 
 
-@estimator
-class CNNTextClassifier(ClassifierHead, ConvolutionalNetwork):
-    __doc__ = docstring(
+CNNTextClassifier = compose(
+    "CNNTextClassifier",
+    head=ClassifierHead,
+    inputs=SequenceInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc=docstring(
         "Convolutional classifier for token-id sequences or numeric series.",
         _DESCRIPTION,
         ClassifierHead,
         notes=_NOTES,
         examples=TOKEN_CLASSIFIER_EXAMPLE.format(name="CNNTextClassifier", settings="epochs=20, "),
-    )
-
-
-@estimator
-class CNNTextRegressor(RegressorHead, ConvolutionalNetwork):
-    __doc__ = docstring(
+    ),
+    defaults={"dropout": 0.5},
+)
+CNNTextRegressor = compose(
+    "CNNTextRegressor",
+    head=RegressorHead,
+    inputs=SequenceInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc=docstring(
         "Convolutional regressor for token-id sequences or numeric series.",
         _DESCRIPTION,
         RegressorHead,
@@ -175,55 +181,18 @@ class CNNTextRegressor(RegressorHead, ConvolutionalNetwork):
             settings="epochs=15, dropout=0.0, learning_rate=0.01, ",
             r2=0.8,
         ),
-    )
+    ),
+    defaults={"dropout": 0.5},
+)
 
 
-# ------------------------------------------------------------------ tagger
-@parameters
-class ConvolutionalTaggerNetwork(TokenInput):
-    """The CNN architecture over sentences of tokens: feature maps per token."""
-
-    filters: int = 64
-    kernel_sizes: int | tuple[int, ...] = (3, 5)
-    activation: str = "relu"
-    dropout: float = 0.25
-    learning_rate: float = 0.003
-
-    _network_name = "cnn_tagger"
-    _parameter_constraints: ClassVar[dict] = {
-        name: ConvolutionalNetwork._parameter_constraints[name]
-        for name in ("filters", "kernel_sizes", "activation")
-    }
-    _parameter_docs: ClassVar[dict] = {
-        "filters": ConvolutionalNetwork._parameter_docs["filters"],
-        "kernel_sizes": (
-            "int or tuple of int",
-            "Window widths, in tokens, of the parallel convolution branches.",
-        ),
-        "activation": ConvolutionalNetwork._parameter_docs["activation"],
-    }
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "before the tag scores",
-        "penalized": "the tag-score layer's kernel",
-    }
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x = self._embedded_input(seeds)
-        return encode_convolutional(
-            inputs,
-            x,
-            filters=self.filters,
-            kernel_sizes=layer_sizes(self.kernel_sizes, "kernel_sizes", allow_empty=False),
-            activation=self.activation,
-            dropout=self.dropout,
-            padding_mask=TokenPaddingMask(name="padding_mask")(inputs),
-            seeds=seeds,
-        )
-
-
-@estimator
-class CNNTextTagger(TaggerHead, ConvolutionalTaggerNetwork):
-    __doc__ = docstring(
+CNNTextTagger = compose(
+    "CNNTextTagger",
+    head=TaggerHead,
+    inputs=TokenInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc=docstring(
         "Convolutional tagger: one tag per token (chunks, named entities, parts of speech).",
         """The embedded tokens (word, shape, affixes and further columns) pass
         through parallel one-dimensional convolutions of several widths; the
@@ -231,4 +200,6 @@ class CNNTextTagger(TaggerHead, ConvolutionalTaggerNetwork):
         ``max(kernel_sizes)`` tokens.""",
         TaggerHead,
         examples=TAGGER_EXAMPLE.format(name="CNNTextTagger", settings=""),
-    )
+    ),
+    defaults={"kernel_sizes": (3, 5), "dropout": 0.25, "learning_rate": 0.003},
+)

@@ -11,36 +11,27 @@ Two kinds of input give the same model:
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import keras
 import numpy as np
 import scipy.sparse as sp
 from keras import layers
 
+from .._composition import Encoder, Source, compose
 from .._docs import TOKEN_CLASSIFIER_EXAMPLE, docstring
 from .._heads._base import Encoding
 from .._heads._classifier import ClassifierHead
 from .._heads._regressor import RegressorHead
 from .._loop.schedule import BAG_OF_WORDS
-from .._params import estimator, parameters
+from .._params import parameters
 from ._inputs import SequenceInput, reject_3d, reject_raw_text, validate_feature_matrix
 
 
 @parameters
-class FastTextNetwork(SequenceInput):
-    """The fastText architecture: token ids, or a document-feature matrix."""
-
-    learning_rate: float = 0.01
+class BagInput(SequenceInput):
+    """What fastText reads: token ids, or a document-feature matrix (a bag)."""
 
     # A bag of tokens and n-grams: updates as cheap as the MLP's, and as many.
     _auto_budget = BAG_OF_WORDS
-    _network_name = "fasttext"
-    _doc_wording: ClassVar[dict] = {
-        "embedding_where": " of tokens, n-grams or features: the width of the document vector",
-        "dropout_where": "on the document vector",
-        "penalized": "the output layer's kernel",
-    }
     _fitted_attributes = ("_bag_input", "_sparse_input")
 
     def _validate_X(self, X, *, reset):
@@ -68,22 +59,13 @@ class FastTextNetwork(SequenceInput):
             self._n_channels = None
         return X
 
-    def _encode(self, seeds, *, l2, per_step):
+    def _source(self, seeds):
         if not self._bag_input:
-            inputs, x = self._embedded_input(seeds)
-            return Encoding(inputs, x, pooling="mean", dropout=self.dropout)
-        if per_step:
-            raise TypeError("A document-feature matrix has no per-token outputs.")
+            return super()._source(seeds)
         inputs = keras.Input(
             shape=(self.n_features_in_,), sparse=self._sparse_input, name="features"
         )
-        x = layers.Dense(
-            self.embedding_dim,
-            use_bias=False,
-            kernel_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seeds()),
-            name="feature_embedding",
-        )(inputs)
-        return Encoding(inputs, x, dropout=self.dropout)
+        return Source(inputs, inputs, "features", sparse=self._sparse_input)
 
     def _sparse_batches(self):
         return self._sparse_input
@@ -105,6 +87,34 @@ class FastTextNetwork(SequenceInput):
         return tags
 
 
+def _build(source, *, per_step, causal, l2, seeds, dropout, embedding_dim):
+    """The document vector (see :class:`~sknn_text.extending.Encoder`): the
+    token embeddings, mean-pooled by the head, or a feature-weighted sum of
+    feature embeddings (a linear layer without bias)."""
+    if source.kind != "features":
+        return Encoding(source.inputs, source.x, pooling="mean", dropout=dropout)
+    if per_step:
+        raise TypeError("A document-feature matrix has no per-token outputs.")
+    x = layers.Dense(
+        embedding_dim,
+        use_bias=False,
+        kernel_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seeds()),
+        name="feature_embedding",
+    )(source.x)
+    return Encoding(source.inputs, x, dropout=dropout)
+
+
+#: The fastText architecture: no parameters of its own beyond the embedding.
+ENCODER = Encoder(
+    "fasttext",
+    _build,
+    reads=("dropout", "embedding_dim"),
+    wording={
+        "embedding_where": " of tokens, n-grams or features: the width of the document vector",
+        "dropout_where": "on the document vector",
+    },
+)
+
 _DESCRIPTION = """
 The document vector is the mean of the embeddings of its tokens (and hashed
 word n-grams, with ``TextTokenizer(ngram_range=(1, 2), ngram_buckets=...)``),
@@ -119,20 +129,31 @@ document-feature matrix.
 """
 
 
-@estimator
-class FastTextClassifier(ClassifierHead, FastTextNetwork):
-    __doc__ = docstring(
+FastTextClassifier = compose(
+    "FastTextClassifier",
+    head=ClassifierHead,
+    inputs=BagInput,
+    encoder=ENCODER,
+    module=__name__,
+    defaults={"learning_rate": 0.01},
+    doc=docstring(
         "fastText-style classifier: averaged embeddings and a linear output.",
         _DESCRIPTION,
         ClassifierHead,
         notes=_NOTES,
         examples=TOKEN_CLASSIFIER_EXAMPLE.format(name="FastTextClassifier", settings="epochs=20, "),
-    )
+    ),
+)
 
 
-@estimator
-class FastTextRegressor(RegressorHead, FastTextNetwork):
-    __doc__ = docstring(
+FastTextRegressor = compose(
+    "FastTextRegressor",
+    head=RegressorHead,
+    inputs=BagInput,
+    encoder=ENCODER,
+    module=__name__,
+    defaults={"learning_rate": 0.01},
+    doc=docstring(
         "fastText-style regressor: averaged embeddings and a linear output.",
         _DESCRIPTION,
         RegressorHead,
@@ -147,4 +168,5 @@ class FastTextRegressor(RegressorHead, FastTextNetwork):
         >>> bool(model.score(X, y) > 0.9)
         True
         """,
-    )
+    ),
+)

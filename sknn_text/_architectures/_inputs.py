@@ -29,6 +29,8 @@ from sklearn.utils._param_validation import Interval
 
 from .._backend import sparse_batches_supported
 from .._base import BaseTextNetwork
+from .._composition import Source
+from .._layers import PaddingMask
 from .._loop.data import looks_like_raw_text, ndim_of, sequence_lengths, validate_numeric
 from .._loop.schedule import WORD_ORDER
 from .._params import parameters
@@ -253,6 +255,14 @@ class SequenceInput(BaseTextNetwork):
             self._embedding_weights(),
         )
 
+    def _source(self, seeds):
+        """The encoder's :class:`~sknn_text.extending.Source`: embedded token ids
+        (masked), or standardized numeric series of ``n_features_in_`` steps."""
+        inputs, x = self._embedded_input(seeds)
+        if self._n_channels is not None:
+            return Source(inputs, x, "series", length=self.n_features_in_)
+        return Source(inputs, x, "token_ids", length=self.n_features_in_, mask_layer=PaddingMask)
+
     def _embedding_weights(self):
         """Pretrained embedding rows for token input, or None."""
         if self.embeddings is None or self._vocabulary_size is None:
@@ -276,6 +286,47 @@ class SequenceInput(BaseTextNetwork):
 
     def _sequence_lengths(self, X):
         return sequence_lengths(X) if self._vocabulary_size is not None else None
+
+
+@parameters
+class FeatureInput(BaseTextNetwork):
+    """Networks that read a document-feature matrix (TF-IDF, counts; dense or
+    sparse): one feature vector per document."""
+
+    _fitted_attributes = ("_sparse_input",)
+
+    def _validate_X(self, X, *, reset):
+        reject_raw_text(
+            self,
+            X,
+            "numeric features, such as a TF-IDF matrix,",
+            "a vectorizer",
+            step_class="TfidfVectorizer",
+        )
+        reject_3d(
+            self,
+            X,
+            "a 2-D matrix of features",
+            " Flatten each sample, or use a recurrent estimator for sequences.",
+        )
+        return validate_feature_matrix(self, X, reset=reset)
+
+    def _source(self, seeds):
+        inputs = keras.Input(
+            shape=(self.n_features_in_,), sparse=self._sparse_input, name="features"
+        )
+        return Source(inputs, inputs, "features", sparse=self._sparse_input)
+
+    def _size_hint(self):
+        return f"{self.n_features_in_} input features"
+
+    def _sparse_batches(self):
+        return self._sparse_input
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
 
 def _known_words_first(x, xp):

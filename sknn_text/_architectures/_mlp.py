@@ -7,28 +7,19 @@ densified as a whole.
 
 from __future__ import annotations
 
-import dataclasses
 from numbers import Integral
-from typing import ClassVar
 
 import keras
 from keras import layers
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import BaseTextNetwork
+from .._composition import Encoder, Parameter, Source, compose
 from .._heads._base import Encoding, OutputSpec
 from .._heads._classifier import ClassifierHead
 from .._heads._document import document_outputs
 from .._heads._regressor import RegressorHead
 from .._layers import Float64Dense, Seeds, SquaredL2
-from .._params import estimator, parameters
-from ._inputs import (
-    ACTIVATIONS,
-    layer_sizes,
-    reject_3d,
-    reject_raw_text,
-    validate_feature_matrix,
-)
+from ._inputs import ACTIVATIONS, FeatureInput, layer_sizes
 
 
 def encode_mlp(
@@ -66,9 +57,20 @@ def encode_mlp(
     encoding : Encoding
         One vector per document.
     """
-    regularizer = SquaredL2(l2) if l2 > 0 else None
     inputs = keras.Input(shape=(n_features,), sparse=sparse_input, name="features")
-    x = inputs
+    return _hidden_layers(
+        Source(inputs, inputs, "features", sparse=sparse_input),
+        hidden_layer_sizes=hidden_layer_sizes,
+        activation=activation,
+        dropout=dropout,
+        l2=l2,
+        seeds=seeds,
+    )
+
+
+def _hidden_layers(source, *, hidden_layer_sizes, activation, dropout, l2, seeds):
+    regularizer = SquaredL2(l2) if l2 > 0 else None
+    x = source.x
     for units in hidden_layer_sizes:
         x = layers.Dense(
             units,
@@ -79,8 +81,8 @@ def encode_mlp(
         if dropout > 0:
             x = layers.Dropout(dropout, seed=seeds())(x)
     # A sparse input read directly by the output layer needs Keras's own Dense.
-    direct = sparse_input and not hidden_layer_sizes
-    return Encoding(inputs, x, output_layer=layers.Dense if direct else Float64Dense)
+    direct = source.sparse and not hidden_layer_sizes
+    return Encoding(source.inputs, x, output_layer=layers.Dense if direct else Float64Dense)
 
 
 def build_mlp(n_features, n_outputs, *, output_activation="linear", l2=0.0, seed=None, **encoder):
@@ -96,86 +98,54 @@ def build_mlp(n_features, n_outputs, *, output_activation="linear", l2=0.0, seed
     return keras.Model(encoding.inputs, outputs, name="mlp")
 
 
-@parameters
-class MLPNetwork(BaseTextNetwork):
-    """The MLP architecture: validates a feature matrix, builds the hidden layers."""
-
-    hidden_layer_sizes: int | tuple[int, ...] = dataclasses.field(
-        default=(100,), kw_only=False
+def _build(source, *, per_step, causal, l2, seeds, hidden_layer_sizes, activation, dropout):
+    """The hidden layers on ``source`` (see :class:`~sknn_text.extending.Encoder`)."""
+    if per_step:
+        raise TypeError("An MLP reads one feature vector per document: it has no per-step outputs.")
+    return _hidden_layers(
+        source,
+        hidden_layer_sizes=layer_sizes(hidden_layer_sizes, "hidden_layer_sizes", allow_empty=True),
+        activation=activation,
+        dropout=dropout,
+        l2=l2,
+        seeds=seeds,
     )
-    activation: str = "relu"
 
-    _parameter_constraints: ClassVar[dict] = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-    }
-    _parameter_docs: ClassVar[dict] = {
-        "hidden_layer_sizes": (
+
+#: The MLP architecture: dense hidden layers over a feature vector.
+ENCODER = Encoder(
+    "mlp",
+    _build,
+    {
+        "hidden_layer_sizes": Parameter(
+            (100,),
+            ["array-like", Interval(Integral, 1, None, closed="left")],
             "int or tuple of int",
             """Units of each hidden layer. ``()`` means no hidden layer: a linear
             model (regressor) or a logistic regression (classifier).""",
+            positional=True,
         ),
-        "activation": (
+        "activation": Parameter(
+            "relu",
+            [StrOptions(set(ACTIVATIONS))],
             '{"relu", "tanh", "logistic", "identity", "gelu"}',
             "Activation of the hidden layers, named as in scikit-learn's MLP.",
         ),
-    }
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "after every hidden layer",
-        "penalized": "every layer's kernel",
-    }
-    _fitted_attributes = ("_sparse_input",)
-    _network_name = "mlp"
-
-    def _validate_X(self, X, *, reset):
-        reject_raw_text(
-            self,
-            X,
-            "numeric features, such as a TF-IDF matrix,",
-            "a vectorizer",
-            step_class="TfidfVectorizer",
-        )
-        reject_3d(
-            self,
-            X,
-            "a 2-D matrix of features",
-            " Flatten each sample, or use a recurrent estimator for sequences.",
-        )
-        return validate_feature_matrix(self, X, reset=reset)
-
-    def _encode(self, seeds, *, l2, per_step):
-        if per_step:
-            raise TypeError(f"{type(self).__name__} has no per-step outputs.")
-        return encode_mlp(
-            self.n_features_in_,
-            hidden_layer_sizes=layer_sizes(
-                self.hidden_layer_sizes, "hidden_layer_sizes", allow_empty=True
-            ),
-            activation=self.activation,
-            dropout=self.dropout,
-            sparse_input=self._sparse_input,
-            l2=l2,
-            seeds=seeds,
-        )
-
-    def _size_hint(self):
-        return (
-            f"{self.n_features_in_} input features, "
-            f"hidden_layer_sizes={self.hidden_layer_sizes!r}"
-        )
-
-    def _sparse_batches(self):
-        return self._sparse_input
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
+    },
+    wording={"dropout_where": "after every hidden layer", "penalized": "every layer's kernel"},
+    size_hint=lambda estimator, hint: (
+        f"{hint}, hidden_layer_sizes={estimator.hidden_layer_sizes!r}"
+    ),
+)
 
 
-@estimator
-class MLPTextClassifier(ClassifierHead, MLPNetwork):
-    """Multi-layer perceptron classifier for document-feature matrices.
+MLPTextClassifier = compose(
+    "MLPTextClassifier",
+    head=ClassifierHead,
+    inputs=FeatureInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc="""Multi-layer perceptron classifier for document-feature matrices.
 
     Feed it TF-IDF or count features, dense or sparse: a sparse matrix is
     densified one mini-batch at a time, never as a whole. Binary targets get
@@ -200,12 +170,17 @@ class MLPTextClassifier(ClassifierHead, MLPNetwork):
     ... )
     >>> model.fit(texts, labels).predict(["great film", "dull film"]).tolist()
     ['pos', 'neg']
-    """
+    """,
+)
 
 
-@estimator
-class MLPTextRegressor(RegressorHead, MLPNetwork):
-    """Multi-layer perceptron regressor for document-feature matrices.
+MLPTextRegressor = compose(
+    "MLPTextRegressor",
+    head=RegressorHead,
+    inputs=FeatureInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc="""Multi-layer perceptron regressor for document-feature matrices.
 
     Feed it TF-IDF or count features, dense or sparse: a sparse matrix is
     densified one mini-batch at a time, never as a whole. ``y`` may be 1-D
@@ -229,4 +204,5 @@ class MLPTextRegressor(RegressorHead, MLPNetwork):
     ...                          learning_rate=0.01, random_state=0).fit(X, y)
     >>> bool(model.score(X, y) > 0.99)
     True
-    """
+    """,
+)

@@ -15,15 +15,15 @@ head) and taggers (sentences of tokens, ``_tokens.TokenInput``).
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from numbers import Integral, Real
-from typing import ClassVar
 
 import keras
 from keras import layers
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._base import BaseTextNetwork
+from .._composition import Encoder, Parameter, compose
 from .._docs import (
     LANGUAGE_MODEL_EXAMPLE,
     SERIES_REGRESSOR_EXAMPLE,
@@ -38,7 +38,6 @@ from .._heads._language_model import LanguageModelHead
 from .._heads._regressor import RegressorHead
 from .._heads._tagger import TaggerHead
 from .._layers import Seeds
-from .._params import estimator, parameters
 from ._inputs import SequenceInput, layer_sizes, sequence_input
 from ._stepping import cached_generator
 from ._tokens import TokenInput
@@ -146,167 +145,85 @@ def build_recurrent(
     return keras.Model(inputs, outputs, name=encoder.get("cell", "lstm"))
 
 
-@parameters
-class RecurrentNetwork(SequenceInput):
-    """The recurrent architecture; ``_cell`` names the layer."""
-
-    units: int | tuple[int, ...] = 64
-    bidirectional: bool = False
-    recurrent_dropout: float = 0.0
-    pooling: str = "last"
-    learning_rate: float = 0.003
-
-    _cell = "lstm"
-    _parameter_constraints: ClassVar[dict] = {
-        "units": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
-        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "pooling": [StrOptions({"last", "mean", "max", "attention"})],
-    }
-    _parameter_docs: ClassVar[dict] = {
-        "units": (
-            "int or tuple of int",
-            "Units of the recurrent layer; a tuple stacks one layer per entry.",
-        ),
-        "bidirectional": (
-            "bool",
-            "Read every sequence in both directions (``keras.layers.Bidirectional``).",
-        ),
-        "recurrent_dropout": (
-            "float",
-            """Dropout on the recurrent state. Any value above 0 rules out the
-            fast cuDNN kernels of LSTM and GRU on a GPU.""",
-        ),
-        "pooling": (
-            '{"last", "mean", "max", "attention"}',
-            """How the sequence of outputs becomes one vector: the state at the
-            last real (non-padding) token, the mean or max over the real
-            tokens, or a learned attention-weighted sum over them.""",
-        ),
-    }
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "on the input of every recurrent layer and before the output",
-        "penalized": "the output layer's kernel",
-    }
-
-    @property
-    def _network_name(self):
-        return self._cell
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x = self._embedded_input(seeds)
-        return encode_recurrent(
-            inputs,
-            x,
-            cell=self._cell,
-            units=layer_sizes(self.units, "units", allow_empty=False),
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout,
-            pooling=self.pooling,
-            summarize=not per_step,
-            seeds=seeds,
-        )
-
-    def _size_hint(self):
-        if self._vocabulary_size is None:
-            return f"units={self.units!r}"
-        return super()._size_hint()
+def _build(source, *, per_step, causal, l2, seeds, cell, units, dropout, **settings):
+    """The recurrent encoder on ``source`` (see :class:`~sknn_text.extending.Encoder`)."""
+    return encode_recurrent(
+        source.inputs,
+        source.x,
+        cell=cell,
+        units=layer_sizes(units, "units", allow_empty=False),
+        dropout=dropout,
+        summarize=not per_step,
+        seeds=seeds,
+        **settings,
+    )
 
 
-@parameters
-class RecurrentLanguageNetwork(BaseTextNetwork):
-    """The recurrent architecture of a language model: embedded tokens, a stack
-    of recurrent layers read left to right, one output per position."""
-
-    units: int | tuple[int, ...] = 256
-    recurrent_dropout: float = 0.0
-    dropout: float = 0.2
-    learning_rate: float = 0.002
-
-    _cell = "lstm"
-    _parameter_constraints: ClassVar[dict] = {
-        name: RecurrentNetwork._parameter_constraints[name]
-        for name in ("units", "recurrent_dropout")
-    }
-    _parameter_docs: ClassVar[dict] = {
-        name: RecurrentNetwork._parameter_docs[name] for name in ("units", "recurrent_dropout")
-    }
-    _doc_wording: ClassVar[dict] = {
-        "embedding_where": "",
-        "dropout_where": "on the embeddings, between stacked layers and before the output "
-        "(Zaremba et al. 2014)",
-        "penalized": "the output layer's kernel",
-    }
-
-    @property
-    def _network_name(self):
-        return f"{self._cell}_language_model"
-
-    _transient_attributes = ("_step_model",)
-
-    def _stepping_generator(self):
-        """``generate``'s next-token distributions: the prompt read once, then one
-        recurrent step per token (``_stepping``)."""
-        return cached_generator(self, "_step_model")
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x, embedding = self._embedded_tokens(seeds)
-        encoding = encode_recurrent(
-            inputs,
-            x,
-            cell=self._cell,
-            units=layer_sizes(self.units, "units", allow_empty=False),
-            dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout,
-            pooling="mean",
-            summarize=False,
-            seeds=seeds,
-        )
-        return dataclasses.replace(encoding, embedding=embedding)
+def _stepping(estimator):
+    """A language model's generation, one recurrent step per token (``_stepping``)."""
+    return cached_generator(estimator, "_step_model")
 
 
-@parameters
-class RecurrentTaggerNetwork(TokenInput):
-    """The recurrent architecture over sentences of tokens, one vector per token."""
+def _size_hint(estimator, hint):
+    if getattr(estimator, "_n_channels", None) is not None:  # numeric series
+        return f"units={estimator.units!r}"
+    return hint
 
-    units: int | tuple[int, ...] = 100
-    bidirectional: bool = True
-    recurrent_dropout: float = 0.0
-    dropout: float = 0.5
-    learning_rate: float = 0.003
 
-    _cell = "lstm"
-    _parameter_constraints: ClassVar[dict] = {
-        name: RecurrentNetwork._parameter_constraints[name]
-        for name in ("units", "bidirectional", "recurrent_dropout")
-    }
-    _parameter_docs: ClassVar[dict] = {
-        name: RecurrentNetwork._parameter_docs[name]
-        for name in ("units", "bidirectional", "recurrent_dropout")
-    }
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "on the input of every recurrent layer and before the tag scores",
-        "penalized": "the tag-score layer's kernel",
-    }
+PARAMETERS = {
+    "units": Parameter(
+        64,
+        ["array-like", Interval(Integral, 1, None, closed="left")],
+        "int or tuple of int",
+        "Units of the recurrent layer; a tuple stacks one layer per entry.",
+    ),
+    "bidirectional": Parameter(
+        False,
+        ["boolean"],
+        "bool",
+        "Read every sequence in both directions (``keras.layers.Bidirectional``).",
+        needs="future",
+    ),
+    "recurrent_dropout": Parameter(
+        0.0,
+        [Interval(Real, 0, 1, closed="left")],
+        "float",
+        """Dropout on the recurrent state. Any value above 0 rules out the
+        fast cuDNN kernels of LSTM and GRU on a GPU.""",
+    ),
+    "pooling": Parameter(
+        "last",
+        [StrOptions({"last", "mean", "max", "attention"})],
+        '{"last", "mean", "max", "attention"}',
+        """How the sequence of outputs becomes one vector: the state at the
+        last real (non-padding) token, the mean or max over the real
+        tokens, or a learned attention-weighted sum over them.""",
+        needs="document",
+    ),
+}
 
-    @property
-    def _network_name(self):
-        return f"{self._cell}_tagger"
 
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x = self._embedded_input(seeds)
-        return encode_recurrent(
-            inputs,
-            x,
-            cell=self._cell,
-            units=layer_sizes(self.units, "units", allow_empty=False),
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout,
-            summarize=False,
-            seeds=seeds,
-        )
+def recurrent_encoder(cell):
+    """The :class:`~sknn_text.extending.Encoder` of recurrent ``cell`` layers
+    (``"simple_rnn"``, ``"lstm"`` or ``"gru"``)."""
+    return Encoder(
+        cell,
+        functools.partial(_build, cell=cell),
+        PARAMETERS,
+        wording={"dropout_where": "on the input of every recurrent layer and before {output}"},
+        stepping=_stepping,
+        size_hint=_size_hint,
+    )
+
+
+_SIMPLE_RNN_ENCODER, _LSTM_ENCODER, _GRU_ENCODER = map(
+    recurrent_encoder, ("simple_rnn", "lstm", "gru")
+)
+#: Defaults of each task: a language model reads a larger vocabulary (Zaremba
+#: et al. 2014: dropout between layers), a tagger reads both directions.
+_DOCUMENT = {"learning_rate": 0.003}
+_LANGUAGE_MODEL = {"units": 256, "dropout": 0.2, "learning_rate": 0.002}
+_TAGGER = {"units": 100, "bidirectional": True, "dropout": 0.5, "learning_rate": 0.003}
 
 
 _INPUT_KINDS = """
@@ -358,40 +275,37 @@ _SIMPLE_RNN, _LSTM, _GRU = (
 )
 
 
-@estimator
-class SimpleRNNTextClassifier(ClassifierHead, RecurrentNetwork):
-    __doc__ = _classifier_doc(_SIMPLE_RNN, "SimpleRNNTextClassifier")
-    _cell = "simple_rnn"
+def _document_estimator(name, head, encoder, doc):
+    return compose(
+        name, head=head, inputs=SequenceInput, encoder=encoder, module=__name__, doc=doc,
+        defaults=_DOCUMENT,
+    )
 
 
-@estimator
-class LSTMTextClassifier(ClassifierHead, RecurrentNetwork):
-    __doc__ = _classifier_doc(_LSTM, "LSTMTextClassifier")
-    _cell = "lstm"
-
-
-@estimator
-class GRUTextClassifier(ClassifierHead, RecurrentNetwork):
-    __doc__ = _classifier_doc(_GRU, "GRUTextClassifier")
-    _cell = "gru"
-
-
-@estimator
-class SimpleRNNTextRegressor(RegressorHead, RecurrentNetwork):
-    __doc__ = _regressor_doc(_SIMPLE_RNN, "SimpleRNNTextRegressor")
-    _cell = "simple_rnn"
-
-
-@estimator
-class LSTMTextRegressor(RegressorHead, RecurrentNetwork):
-    __doc__ = _regressor_doc(_LSTM, "LSTMTextRegressor")
-    _cell = "lstm"
-
-
-@estimator
-class GRUTextRegressor(RegressorHead, RecurrentNetwork):
-    __doc__ = _regressor_doc(_GRU, "GRUTextRegressor")
-    _cell = "gru"
+SimpleRNNTextClassifier = _document_estimator(
+    "SimpleRNNTextClassifier", ClassifierHead, _SIMPLE_RNN_ENCODER,
+    _classifier_doc(_SIMPLE_RNN, "SimpleRNNTextClassifier"),
+)
+LSTMTextClassifier = _document_estimator(
+    "LSTMTextClassifier", ClassifierHead, _LSTM_ENCODER,
+    _classifier_doc(_LSTM, "LSTMTextClassifier"),
+)
+GRUTextClassifier = _document_estimator(
+    "GRUTextClassifier", ClassifierHead, _GRU_ENCODER,
+    _classifier_doc(_GRU, "GRUTextClassifier"),
+)
+SimpleRNNTextRegressor = _document_estimator(
+    "SimpleRNNTextRegressor", RegressorHead, _SIMPLE_RNN_ENCODER,
+    _regressor_doc(_SIMPLE_RNN, "SimpleRNNTextRegressor"),
+)
+LSTMTextRegressor = _document_estimator(
+    "LSTMTextRegressor", RegressorHead, _LSTM_ENCODER,
+    _regressor_doc(_LSTM, "LSTMTextRegressor"),
+)
+GRUTextRegressor = _document_estimator(
+    "GRUTextRegressor", RegressorHead, _GRU_ENCODER,
+    _regressor_doc(_GRU, "GRUTextRegressor"),
+)
 
 
 def _language_model_doc(layer, name):
@@ -411,16 +325,16 @@ def _language_model_doc(layer, name):
     )
 
 
-@estimator
-class LSTMLanguageModel(LanguageModelHead, RecurrentLanguageNetwork):
-    __doc__ = _language_model_doc(_LSTM, "LSTMLanguageModel")
-    _cell = "lstm"
-
-
-@estimator
-class GRULanguageModel(LanguageModelHead, RecurrentLanguageNetwork):
-    __doc__ = _language_model_doc(_GRU, "GRULanguageModel")
-    _cell = "gru"
+LSTMLanguageModel, GRULanguageModel = (
+    compose(
+        name, head=LanguageModelHead, inputs=BaseTextNetwork, encoder=encoder,
+        module=__name__, doc=_language_model_doc(layer, name), defaults=_LANGUAGE_MODEL,
+    )
+    for name, layer, encoder in (
+        ("LSTMLanguageModel", _LSTM, _LSTM_ENCODER),
+        ("GRULanguageModel", _GRU, _GRU_ENCODER),
+    )
+)
 
 
 _TAGGER_DESCRIPTION = """
@@ -431,28 +345,23 @@ tags.
 """
 
 
-@estimator
-class LSTMTextTagger(TaggerHead, RecurrentTaggerNetwork):
-    __doc__ = docstring(
-        f"{_LSTM} tagger: one tag per token (chunks, named entities, parts of speech).",
-        _TAGGER_DESCRIPTION,
-        TaggerHead,
-        notes=_CUDNN_NOTE,
-        examples=TAGGER_EXAMPLE.format(name="LSTMTextTagger", settings=""),
+LSTMTextTagger, GRUTextTagger = (
+    compose(
+        name, head=TaggerHead, inputs=TokenInput, encoder=encoder, module=__name__,
+        doc=docstring(
+            f"{layer} tagger: one tag per token (chunks, named entities, parts of speech).",
+            _TAGGER_DESCRIPTION,
+            TaggerHead,
+            notes=_CUDNN_NOTE,
+            examples=TAGGER_EXAMPLE.format(name=name, settings=""),
+        ),
+        defaults=_TAGGER,
     )
-    _cell = "lstm"
-
-
-@estimator
-class GRUTextTagger(TaggerHead, RecurrentTaggerNetwork):
-    __doc__ = docstring(
-        f"{_GRU} tagger: one tag per token (chunks, named entities, parts of speech).",
-        _TAGGER_DESCRIPTION,
-        TaggerHead,
-        notes=_CUDNN_NOTE,
-        examples=TAGGER_EXAMPLE.format(name="GRUTextTagger", settings=""),
+    for name, layer, encoder in (
+        ("LSTMTextTagger", _LSTM, _LSTM_ENCODER),
+        ("GRUTextTagger", _GRU, _GRU_ENCODER),
     )
-    _cell = "gru"
+)
 
 
 # The recurrent regressors also forecast numeric series: short aliases.

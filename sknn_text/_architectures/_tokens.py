@@ -29,9 +29,10 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from .._base import BaseTextNetwork
+from .._composition import Source
 from .._loop.data import sequence_lengths
 from .._params import parameters
-from .._token_layers import TokenEmbedding
+from .._token_layers import TokenEmbedding, TokenPaddingMask
 from ..embeddings import as_word_vectors
 
 WORD_FEATURES = ("shape", "prefix", "suffix")
@@ -264,6 +265,14 @@ class TokenInput(BaseTextNetwork):
         )(inputs)
         return inputs, x
 
+    def _source(self, seeds):
+        """The encoder's :class:`~sknn_text.extending.Source`: each token's word
+        and feature embeddings, concatenated."""
+        inputs, x = self._embedded_input(seeds)
+        return Source(
+            inputs, x, "tokens", length=self._longest_sentence, mask_layer=TokenPaddingMask
+        )
+
     def _vectors(self):
         return as_word_vectors(self.embeddings)
 
@@ -280,8 +289,9 @@ class TokenInput(BaseTextNetwork):
         layer.set_weights(weights)
 
     def _longest_input(self):
-        """Longest sentence the network reads at once (None: any length)."""
-        return None
+        """Longest sentence the network reads at once (None: any length): an
+        encoder with position embeddings reads the longest sentence of ``fit``."""
+        return self._longest_sentence if getattr(self._encoder, "bounded_length", False) else None
 
     def _size_hint(self):
         return (

@@ -9,14 +9,13 @@ takes the mean over the real positions.
 
 from __future__ import annotations
 
-import dataclasses
 from numbers import Integral
-from typing import ClassVar
 
 from keras import layers
 from sklearn.utils._param_validation import Interval
 
 from .._base import BaseTextNetwork
+from .._composition import Encoder, Parameter, compose
 from .._docs import (
     LANGUAGE_MODEL_EXAMPLE,
     SERIES_REGRESSOR_EXAMPLE,
@@ -30,7 +29,6 @@ from .._heads._language_model import LanguageModelHead
 from .._heads._regressor import RegressorHead
 from .._heads._tagger import TaggerHead
 from .._layers import PositionEmbedding, TransformerEncoderBlock
-from .._params import estimator, parameters
 from ._inputs import SequenceInput
 from ._tokens import TokenInput
 
@@ -94,55 +92,60 @@ def encode_transformer(
     return Encoding(inputs, x, pooling="mean", dropout=dropout)
 
 
-@parameters
-class TransformerNetwork(SequenceInput):
-    """The Transformer architecture."""
+def _build(
+    source, *, per_step, causal, l2, seeds, num_heads, feedforward_dim, n_blocks, dropout,
+    embedding_dim,
+):
+    """The Transformer encoder on ``source`` (see :class:`~sknn_text.extending.Encoder`):
+    numeric steps and a tagger's concatenated embeddings are projected to
+    ``embedding_dim`` first."""
+    return encode_transformer(
+        source.inputs,
+        source.x,
+        max_length=source.length,
+        embedding_dim=embedding_dim,
+        num_heads=num_heads,
+        feedforward_dim=feedforward_dim,
+        n_blocks=n_blocks,
+        dropout=dropout,
+        project=source.kind in ("series", "tokens"),
+        causal=causal,
+        seeds=seeds,
+    )
 
-    num_heads: int = 4
-    feedforward_dim: int = 128
-    n_blocks: int = 1
-    dropout: float = 0.1
 
-    _network_name = "transformer"
-    _parameter_constraints: ClassVar[dict] = {
-        "num_heads": [Interval(Integral, 1, None, closed="left")],
-        "feedforward_dim": [Interval(Integral, 1, None, closed="left")],
-        "n_blocks": [Interval(Integral, 1, None, closed="left")],
-    }
-    _parameter_docs: ClassVar[dict] = {
-        "num_heads": ("int", "Attention heads of every encoder block."),
-        "feedforward_dim": (
-            "int",
+def _size_hint(estimator, hint):
+    positions = getattr(estimator, "n_features_in_", None)
+    where = "" if positions is None else f" over {positions} positions"
+    return f"{hint}; attention{where} with num_heads={estimator.num_heads} per block"
+
+
+#: The Transformer architecture: attention blocks over learned positions.
+ENCODER = Encoder(
+    "transformer",
+    _build,
+    {
+        "num_heads": Parameter(
+            4, [Interval(Integral, 1, None, closed="left")], "int",
+            "Attention heads of every block.",
+        ),
+        "feedforward_dim": Parameter(
+            128, [Interval(Integral, 1, None, closed="left")], "int",
             "Hidden units of each block's position-wise feed-forward network.",
         ),
-        "n_blocks": ("int", "Number of stacked encoder blocks."),
-    }
-    _doc_wording: ClassVar[dict] = {
-        "embedding_where": " and of every encoder block (numeric steps are projected to it)",
-        "dropout_where": "on the attention weights, inside every block and before the output",
-        "penalized": "the output layer's kernel",
-    }
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x = self._embedded_input(seeds)
-        return encode_transformer(
-            inputs,
-            x,
-            max_length=self.n_features_in_,
-            embedding_dim=self.embedding_dim,
-            num_heads=self.num_heads,
-            feedforward_dim=self.feedforward_dim,
-            n_blocks=self.n_blocks,
-            dropout=self.dropout,
-            project=self._n_channels is not None,
-            seeds=seeds,
-        )
-
-    def _size_hint(self):
-        return (
-            f"{super()._size_hint()}; attention over {self.n_features_in_} "
-            f"positions with num_heads={self.num_heads} per block"
-        )
+        "n_blocks": Parameter(
+            1, [Interval(Integral, 1, None, closed="left")], "int",
+            "Number of stacked attention blocks.",
+        ),
+    },
+    reads=("dropout", "embedding_dim"),
+    wording={
+        "embedding_where": " and of every attention block",
+        "dropout_where": "on the attention weights, inside every block and before {output}",
+    },
+    bounded_length=True,
+    size_hint=_size_hint,
+)
 
 
 _DESCRIPTION = """
@@ -159,9 +162,13 @@ The position embeddings cover the sequence length seen in ``fit``
 """
 
 
-@estimator
-class TransformerTextClassifier(ClassifierHead, TransformerNetwork):
-    __doc__ = docstring(
+TransformerTextClassifier = compose(
+    "TransformerTextClassifier",
+    head=ClassifierHead,
+    inputs=SequenceInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc=docstring(
         "Transformer-encoder classifier for token-id sequences or numeric series.",
         _DESCRIPTION,
         ClassifierHead,
@@ -169,12 +176,18 @@ class TransformerTextClassifier(ClassifierHead, TransformerNetwork):
         examples=TOKEN_CLASSIFIER_EXAMPLE.format(
             name="TransformerTextClassifier", settings="epochs=20, learning_rate=0.005, "
         ),
-    )
+    ),
+    defaults={"dropout": 0.1},
+)
 
 
-@estimator
-class TransformerTextRegressor(RegressorHead, TransformerNetwork):
-    __doc__ = docstring(
+TransformerTextRegressor = compose(
+    "TransformerTextRegressor",
+    head=RegressorHead,
+    inputs=SequenceInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc=docstring(
         "Transformer-encoder regressor for token-id sequences or numeric series.",
         _DESCRIPTION,
         RegressorHead,
@@ -184,56 +197,18 @@ class TransformerTextRegressor(RegressorHead, TransformerNetwork):
             settings="epochs=15, dropout=0.0, learning_rate=0.01, ",
             r2=0.8,
         ),
-    )
+    ),
+    defaults={"dropout": 0.1},
+)
 
 
-# ------------------------------------------------------------------ tagger
-@parameters
-class TransformerTaggerNetwork(TokenInput):
-    """The Transformer architecture over sentences of tokens, one vector per token."""
-
-    num_heads: int = 4
-    feedforward_dim: int = 128
-    n_blocks: int = 2
-    dropout: float = 0.1
-    learning_rate: float = 0.001
-
-    _network_name = "transformer_tagger"
-    _parameter_constraints: ClassVar[dict] = {
-        name: TransformerNetwork._parameter_constraints[name]
-        for name in ("num_heads", "feedforward_dim", "n_blocks")
-    }
-    _parameter_docs: ClassVar[dict] = {
-        name: TransformerNetwork._parameter_docs[name]
-        for name in ("num_heads", "feedforward_dim", "n_blocks")
-    }
-    _doc_wording: ClassVar[dict] = {
-        "dropout_where": "on the attention weights, inside every block and before the tag scores",
-        "penalized": "the tag-score layer's kernel",
-    }
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x = self._embedded_input(seeds)
-        return encode_transformer(
-            inputs,
-            x,
-            max_length=self._longest_sentence,
-            embedding_dim=self.embedding_dim,
-            num_heads=self.num_heads,
-            feedforward_dim=self.feedforward_dim,
-            n_blocks=self.n_blocks,
-            dropout=self.dropout,
-            project=True,
-            seeds=seeds,
-        )
-
-    def _longest_input(self):
-        return self._longest_sentence
-
-
-@estimator
-class TransformerTextTagger(TaggerHead, TransformerTaggerNetwork):
-    __doc__ = docstring(
+TransformerTextTagger = compose(
+    "TransformerTextTagger",
+    head=TaggerHead,
+    inputs=TokenInput,
+    encoder=ENCODER,
+    module=__name__,
+    doc=docstring(
         "Transformer-encoder tagger: one tag per token (chunks, named entities...).",
         """The embedded tokens (word, shape, affixes and further columns) are
         projected to ``embedding_dim``, get learned position embeddings, and go
@@ -245,58 +220,18 @@ class TransformerTextTagger(TaggerHead, TransformerTaggerNetwork):
         examples=TAGGER_EXAMPLE.format(
             name="TransformerTextTagger", settings="learning_rate=0.005, "
         ),
-    )
+    ),
+    defaults={"n_blocks": 2, "dropout": 0.1},
+)
 
 
-@parameters
-class TransformerLanguageNetwork(BaseTextNetwork):
-    """The causal Transformer (decoder) architecture of a language model."""
-
-    num_heads: int = 4
-    feedforward_dim: int = 512
-    n_blocks: int = 2
-    dropout: float = 0.1
-    learning_rate: float = 0.001
-
-    _network_name = "transformer_language_model"
-    _parameter_constraints: ClassVar[dict] = {
-        name: TransformerNetwork._parameter_constraints[name]
-        for name in ("num_heads", "feedforward_dim", "n_blocks")
-    }
-    _parameter_docs: ClassVar[dict] = {
-        "num_heads": ("int", "Attention heads of every decoder block."),
-        "feedforward_dim": (
-            "int",
-            "Hidden units of each block's position-wise feed-forward network.",
-        ),
-        "n_blocks": ("int", "Number of stacked decoder blocks."),
-    }
-    _doc_wording: ClassVar[dict] = {
-        "embedding_where": " and of every decoder block",
-        "dropout_where": "on the attention weights, inside every block and before the output",
-        "penalized": "the output layer's kernel",
-    }
-
-    def _encode(self, seeds, *, l2, per_step):
-        inputs, x, embedding = self._embedded_tokens(seeds)
-        encoding = encode_transformer(
-            inputs,
-            x,
-            max_length=self.sequence_length_,
-            embedding_dim=self.embedding_dim,
-            num_heads=self.num_heads,
-            feedforward_dim=self.feedforward_dim,
-            n_blocks=self.n_blocks,
-            dropout=self.dropout,
-            causal=True,
-            seeds=seeds,
-        )
-        return dataclasses.replace(encoding, embedding=embedding)
-
-
-@estimator
-class TransformerLanguageModel(LanguageModelHead, TransformerLanguageNetwork):
-    __doc__ = docstring(
+TransformerLanguageModel = compose(
+    "TransformerLanguageModel",
+    head=LanguageModelHead,
+    inputs=BaseTextNetwork,
+    encoder=ENCODER,
+    module=__name__,
+    doc=docstring(
         "Causal Transformer (decoder) language model: next-token prediction and "
         "text generation.",
         """
@@ -317,4 +252,6 @@ class TransformerLanguageModel(LanguageModelHead, TransformerLanguageNetwork):
             settings="embedding_dim=16, feedforward_dim=32, n_blocks=1, dropout=0.0,\n"
             "...     sequence_length=12, batch_size=8, ",
         ),
-    )
+    ),
+    defaults={"feedforward_dim": 512, "n_blocks": 2, "dropout": 0.1},
+)

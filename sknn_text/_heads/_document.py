@@ -55,6 +55,10 @@ class DocumentHead:
     #: The encoder may summarize each document itself (a recurrent layer's
     #: last state) instead of returning one vector per position.
     _per_step_outputs = False
+    _causal = False
+    _network_suffix = ""
+    _output_words = "the output"
+    _doc_wording = {"penalized": "the output layer's kernel"}
 
     def _build_head(self, encoding, spec, *, l2, seeds):
         return document_outputs(encoding, spec, l2=l2, seeds=seeds)

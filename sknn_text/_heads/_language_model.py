@@ -23,6 +23,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._backend import predict_on_batch
+from .._composition import Source
 from .._layers import SquaredL2, TiedEmbedding
 from .._params import parameters
 from .._sampling import sample_continuation
@@ -65,6 +66,11 @@ class LanguageModelHead(TransformerMixin):
 
     _doc_rank = 0  # the tokenizer's settings come first
     _per_step_outputs = True
+    _causal = True
+    _network_suffix = "_language_model"
+    _doc_wording: ClassVar[dict] = {"embedding_where": "", "penalized": "the output layer's kernel"}
+    #: The stepping model of an encoder that carries its state (``_steps``).
+    _transient_attributes = ("_step_model",)
     _parameter_constraints: ClassVar[dict] = {
         "level": [StrOptions({"word", "char"})],
         "max_tokens": [Interval(Integral, 4, None, closed="left"), None],
@@ -152,12 +158,15 @@ class LanguageModelHead(TransformerMixin):
         spec = OutputSpec(len(self.vocabulary_), "softmax", "sparse_categorical_crossentropy")
         return inputs, targets, spec
 
+    def _stepping(self):
+        return getattr(self._encoder, "stepping", None)
+
     def _token_lists(self, X):
         return [split_text(text, self.level) for text in check_documents(X)]
 
     # -------------------------------------------------------------- network
-    def _embedded_tokens(self, seeds):
-        """The input, its embedding and the embedding layer (for tying)."""
+    def _source(self, seeds):
+        """Embedded ids (no padding in the windows: no mask) and the embedding."""
         inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         embedding = (TiedEmbedding if self.tie_weights else layers.Embedding)(
             len(self.vocabulary_),
@@ -165,7 +174,8 @@ class LanguageModelHead(TransformerMixin):
             embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seeds()),
             name="embedding",
         )
-        return inputs, embedding(inputs), embedding
+        x, length = embedding(inputs), self.sequence_length_
+        return Source(inputs, x, "token_ids", length=length, embedding=embedding)
 
     def _build_head(self, encoding, spec, *, l2, seeds):
         """Per-position probabilities of the next token, ``(batch, steps, vocabulary)``."""
@@ -246,7 +256,8 @@ class LanguageModelHead(TransformerMixin):
     # ----------------------------------------------------------- next token
     def _context_ids(self, text, index):
         ids = [END_ID, *encode_tokens(split_text(text, self.level), index)]
-        return ids if hasattr(self, "_stepping_generator") else ids[-self.sequence_length_ :]
+        # An encoder that carries its state (``Encoder.stepping``) reads it all.
+        return ids if self._stepping() else ids[-self.sequence_length_ :]
 
     def _next_token_probabilities(self, contexts):
         """``(n_contexts, vocabulary)``: the distribution after each id list."""
@@ -330,9 +341,9 @@ class LanguageModelHead(TransformerMixin):
         check_is_fitted(self, "model_")
         if not isinstance(prompt, str):
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}.")
-        stepping, n = getattr(self, "_stepping_generator", None), self.sequence_length_
+        n, stepping = self.sequence_length_, self._stepping()
         ids = sample_continuation(
-            stepping() if stepping else lambda c: self._next_token_probabilities([c[-n:]])[0],
+            stepping(self) if stepping else lambda c: self._next_token_probabilities([c[-n:]])[0],
             self._context_ids(prompt, token_index(self.vocabulary_)),
             max_new_tokens=max_new_tokens,
             temperature=temperature,

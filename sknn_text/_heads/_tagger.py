@@ -46,6 +46,10 @@ class TaggerHead:
 
     _doc_rank = 3
     _per_step_outputs = True
+    _causal = False
+    _network_suffix = "_tagger"
+    _output_words = "the tag scores"
+    _doc_wording: ClassVar[dict] = {"penalized": "the tag-score layer's kernel"}
     _parameter_constraints: ClassVar[dict] = {"crf": ["boolean"]}
     _parameter_docs: ClassVar[dict] = {
         "crf": (
