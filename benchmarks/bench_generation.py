@@ -1,13 +1,16 @@
-"""Benchmark: tokens per second of a recurrent language model's ``generate``.
+"""Benchmark: tokens per second of a language model's ``generate``.
 
-A character-level ``LSTMLanguageModel`` (128 units) generates greedily after a
-prompt of 50 or 400 characters, two ways, in the same process:
+A character-level ``LSTMLanguageModel`` (128 units) and a
+``TransformerLanguageModel`` (64-d, 2 blocks, positions for the longest
+context) generate greedily after a prompt of 50 or 400 characters, two ways, in
+the same process:
 
 * windowed (sknn_text before the stepping generation, written out here): for
   every new token, the whole network reads the last ``window`` tokens again
   (``window`` = the context length);
 * stepping (``generate`` now): the prompt is read once, then every new token
-  is one recurrent step that carries the states.
+  is one recurrent step that carries the states, or one attention step over
+  the Transformer's cached keys and values.
 
 The tokens per second count the new tokens only (the prompt's first read is
 included in the time). Writes results/generation.json.
@@ -27,7 +30,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import markdown_table, save_json, timed
 
-from sknn_text import LSTMLanguageModel
+from sknn_text import LSTMLanguageModel, TransformerLanguageModel
 from sknn_text._sampling import sample_continuation
 from sknn_text._text_stream import END_ID, encode_tokens, split_text, token_index
 from sknn_text._token_ids import OOV_ID, PADDING_ID
@@ -58,38 +61,51 @@ def main():
     args = parser.parse_args()
     units, contexts = (16, (50,)) if args.quick else (128, (50, 400))
     n_tokens = 20 if args.quick else args.tokens
-    lm = LSTMLanguageModel(
-        level="char", units=units, embedding_dim=32, epochs=1, random_state=0
-    ).fit([TEXT] * 4)
-    index = token_index(lm.vocabulary_)
+    models = {
+        "lstm": LSTMLanguageModel(
+            level="char", units=units, embedding_dim=32, epochs=1, random_state=0
+        ),
+        # Positions for the longest context and the tokens after it.
+        "transformer": TransformerLanguageModel(
+            level="char", embedding_dim=units // 2, feedforward_dim=units, n_blocks=2,
+            sequence_length=max(contexts) + n_tokens, epochs=1, random_state=0,
+        ),
+    }
     rows = []
-    for length in contexts:
-        prompt = (TEXT * 2)[:length]
-        context = [END_ID, *encode_tokens(split_text(prompt, "char"), index)][-length:]
+    for model_name, lm in models.items():
+        lm.fit([TEXT] * 4)
+        index = token_index(lm.vocabulary_)
+        for length in contexts:
+            prompt = (TEXT * 2)[:length]
+            context = [END_ID, *encode_tokens(split_text(prompt, "char"), index)][-length:]
 
-        def windowed(ids, window=length):
-            return lm._next_token_probabilities([ids[-window:]])[0]
+            def windowed(ids, window=length, lm=lm):
+                return lm._next_token_probabilities([ids[-window:]])[0]
 
-        ways = {"windowed": lambda: windowed, "stepping": lambda: lm._encoder.stepping(lm)}
-        outputs, seconds = {}, {}
-        for way, source in ways.items():
-            continue_ids(source(), context, 3)  # warm up: traces and the step model
-            times = []
-            for _ in range(args.repeats):
-                outputs[way], elapsed = timed(continue_ids, source(), context, n_tokens)
-                times.append(elapsed)
-            seconds[way] = float(np.median(times))
-        rows.append(
-            {
-                "context": length,
-                "windowed tokens/s": n_tokens / seconds["windowed"],
-                "stepping tokens/s": n_tokens / seconds["stepping"],
-                "speed-up": seconds["windowed"] / seconds["stepping"],
-                # The same context for the first token only: then the window
-                # drops the oldest token, the stepping network keeps it.
-                "same first token": outputs["windowed"][0] == outputs["stepping"][0],
+            ways = {
+                "windowed": lambda: windowed,
+                "stepping": lambda lm=lm: lm._encoder.stepping(lm),
             }
-        )
+            outputs, seconds = {}, {}
+            for way, source in ways.items():
+                continue_ids(source(), context, 3)  # warm up: traces and the step model
+                times = []
+                for _ in range(args.repeats):
+                    outputs[way], elapsed = timed(continue_ids, source(), context, n_tokens)
+                    times.append(elapsed)
+                seconds[way] = float(np.median(times))
+            rows.append(
+                {
+                    "model": model_name,
+                    "context": length,
+                    "windowed tokens/s": n_tokens / seconds["windowed"],
+                    "stepping tokens/s": n_tokens / seconds["stepping"],
+                    "speed-up": seconds["windowed"] / seconds["stepping"],
+                    # The same context for the first token only: then the window
+                    # drops the oldest token, the stepping network keeps it.
+                    "same first token": outputs["windowed"][0] == outputs["stepping"][0],
+                }
+            )
     columns = list(rows[0])
     print(markdown_table(rows, columns))
     save_json(

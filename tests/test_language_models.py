@@ -331,3 +331,22 @@ def test_the_step_model_is_built_once_and_never_kept_in_files():
     assert "_step_model" not in vars(lm)
     greedy = {"temperature": 1.0, "top_k": 1, "top_p": None, "random_state": 0}
     assert lm.generate("z", max_new_tokens=10, top_k=1) == _reference(lm, "z", 10, **greedy)
+
+
+def test_the_transformer_generates_from_cached_keys_and_values():
+    """Each new token is one attention step over the cached keys and values:
+    inside the window it generates what re-reading the window generated;
+    past it, the window is read again from its second half, and generation
+    goes on with the positions the network was trained on."""
+    lm = TransformerLanguageModel(
+        feedforward_dim=16, n_blocks=2, sequence_length=24, **TINY
+    ).fit(CHAR_TEXTS)
+    greedy = {"temperature": 1.0, "top_k": 1, "top_p": None, "random_state": 0}
+    assert lm.generate("my o", max_new_tokens=12, top_k=1) == _reference(
+        lm, "my o", 12, window=24, **greedy
+    )
+    assert "_step_model" in vars(lm) and "_step_model" not in lm.__getstate__()
+    long = lm.generate("the cat sat", max_new_tokens=40, top_k=1)
+    assert len(long) > 24 + len("the cat sat") - 12 and long.startswith("the cat sat")
+    sampled = lm.generate("the ", max_new_tokens=30, temperature=1.5, random_state=3)
+    assert lm.generate("the ", max_new_tokens=30, temperature=1.5, random_state=3) == sampled

@@ -30,6 +30,7 @@ from .._heads._regressor import RegressorHead
 from .._heads._tagger import TaggerHead
 from .._layers import PositionEmbedding, TransformerEncoderBlock
 from ._inputs import SequenceInput
+from ._stepping import cached_transformer_generator
 from ._tokens import TokenInput
 
 
@@ -114,6 +115,11 @@ def _build(
     )
 
 
+def _stepping(estimator):
+    """A language model's generation, one cached attention step per token."""
+    return cached_transformer_generator(estimator, "_step_model")
+
+
 def _size_hint(estimator, hint):
     positions = getattr(estimator, "n_features_in_", None)
     where = "" if positions is None else f" over {positions} positions"
@@ -144,6 +150,7 @@ ENCODER = Encoder(
         "dropout_where": "on the attention weights, inside every block and before {output}",
     },
     bounded_length=True,
+    stepping=_stepping,
     size_hint=_size_hint,
 )
 

@@ -256,8 +256,9 @@ class LanguageModelHead(TransformerMixin):
     # ----------------------------------------------------------- next token
     def _context_ids(self, text, index):
         ids = [END_ID, *encode_tokens(split_text(text, self.level), index)]
-        # An encoder that carries its state (``Encoder.stepping``) reads it all.
-        return ids if self._stepping() else ids[-self.sequence_length_ :]
+        # Position embeddings (``Encoder.bounded_length``) cover the last window.
+        bounded = getattr(self._encoder, "bounded_length", True)
+        return ids[-self.sequence_length_ :] if bounded else ids
 
     def _next_token_probabilities(self, contexts):
         """``(n_contexts, vocabulary)``: the distribution after each id list."""
