@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+import sklearn.base
 
 import sknn_text
 from sknn_text import TextTokenizer
@@ -145,3 +146,125 @@ def test_hashing_needs_max_tokens():
         TextTokenizer(vocabulary="hashing").fit(["a b"])
     with pytest.raises(TypeError, match="vocabulary must be a sequence"):
         TextTokenizer(vocabulary="other").fit(["a b"])
+
+
+# ------------------------------------------------------- networks on a stream
+SMALL = {"embedding_dim": 8, "random_state": 0}
+STREAMED = [
+    (sknn_text.LSTMTextClassifier, {"units": 8}),
+    (sknn_text.CNNTextClassifier, {"filters": 8}),
+    (sknn_text.TransformerTextClassifier, {"feedforward_dim": 16, "num_heads": 2}),
+    (sknn_text.FastTextClassifier, {}),
+    (sknn_text.GRUTextRegressor, {"units": 8}),
+]
+
+
+@pytest.mark.parametrize(
+    ("cls", "params"), STREAMED, ids=[cls.__name__ for cls, _ in STREAMED]
+)
+def test_token_networks_train_chunk_after_chunk(sentences, cls, params):
+    texts, labels = sentences
+    texts, labels = texts[:600], labels[:600]
+    tokenizer = TextTokenizer(vocabulary="hashing", max_tokens=2**12, sequence_length=20)
+    tokenizer.fit(texts[:1])
+    regression = sklearn.base.is_regressor(cls())
+    y = (labels == "pos").astype(float) if regression else labels
+    classes = {} if regression else {"classes": ["neg", "pos"]}
+    model = cls(vocabulary_size=tokenizer.n_token_ids_, **SMALL, **params)
+    for start in range(0, 600, 200):
+        ids = tokenizer.transform(texts[start : start + 200])
+        model.partial_fit(ids, y[start : start + 200], **classes)
+    assert model.n_iter_ == 3 and len(model.history_["loss"]) == 3
+    assert model.model_.get_layer("embedding").input_dim == 2**12
+    # An id that no chunk held still has its row in the embedding.
+    unseen = np.full((1, 20), 2**12 - 1, dtype=np.int32)
+    prediction = model.predict(unseen)
+    assert np.all(np.isfinite(prediction)) if regression else prediction[0] in ("neg", "pos")
+
+
+def test_without_vocabulary_size_a_later_chunk_may_not_fit():
+    tokenizer = TextTokenizer(vocabulary="hashing", max_tokens=1000, sequence_length=4)
+    tokenizer.fit(["x"])
+    first = np.array([[2, 3, 0, 0], [4, 0, 0, 0]], dtype=np.int32)
+    later = np.array([[900, 3, 0, 0], [4, 0, 0, 0]], dtype=np.int32)
+    model = sknn_text.FastTextClassifier(**SMALL)
+    model.partial_fit(first, ["a", "b"], classes=["a", "b"])
+    with pytest.raises(ValueError, match="set vocabulary_size to the tokenizer's n_token_ids_"):
+        model.partial_fit(later, ["a", "b"])
+    model = sknn_text.FastTextClassifier(vocabulary_size=1000, **SMALL)
+    model.partial_fit(first, ["a", "b"], classes=["a", "b"]).partial_fit(later, ["a", "b"])
+    with pytest.raises(ValueError, match=r"token id 1000, outside the range \[0, 999\]"):
+        model.partial_fit(later + 100, ["a", "b"])
+
+
+@pytest.mark.slow
+def test_a_streamed_lstm_learns(sentences):
+    """2,000 movie sentences: one pass counts the vocabulary, three more train
+    an LSTM chunk by chunk; it must beat chance clearly on 1,000 new ones."""
+    texts, labels = load_movie_sentences(return_X_y=True)
+    rng = np.random.RandomState(0)
+    order = rng.permutation(len(texts))[:3000]
+    texts, labels = [texts[i] for i in order], labels[order]
+    train, test = slice(0, 2000), slice(2000, 3000)
+    tokenizer = TextTokenizer(max_tokens=5000, sequence_length=30)
+    for chunk in chunks_of(texts[train], 250):
+        tokenizer.partial_fit(chunk)
+    model = sknn_text.LSTMTextClassifier(
+        units=16, embedding_dim=16, vocabulary_size=tokenizer.n_token_ids_, random_state=0
+    )
+    for _ in range(3):
+        for start in range(0, 2000, 250):
+            chunk = slice(start, start + 250)
+            model.partial_fit(
+                tokenizer.transform(texts[train][chunk]),
+                labels[train][chunk],
+                classes=["neg", "pos"],
+            )
+    accuracy = model.score(tokenizer.transform(texts[test]), labels[test])
+    assert accuracy > 0.62, accuracy
+
+
+def tagged_sentences(n, seed):
+    """Noun phrases (determiner + noun, or a noun) and verbs, as in test_taggers."""
+    rng = np.random.RandomState(seed)
+    X, y = [], []
+    for _ in range(n):
+        words, tags = [], []
+        for _ in range(rng.randint(1, 4)):
+            if rng.rand() < 0.5:
+                words += [["the", "a"][rng.randint(2)], ["cat", "dog", "idea"][rng.randint(3)]]
+                tags += ["B-NP", "I-NP"]
+            else:
+                words.append(["cat", "dog", "idea"][rng.randint(3)])
+                tags.append("B-NP")
+            words.append(["ran", "sat"][rng.randint(2)])
+            tags.append("B-VP")
+        X.append(words)
+        y.append(tags)
+    return X, y
+
+
+def test_a_tagger_trains_chunk_after_chunk():
+    X, y = tagged_sentences(240, 0)
+    tags = ["B-NP", "B-VP", "I-NP"]
+    tagger = sknn_text.CNNTextTagger(
+        filters=16, embedding_dim=16, feature_dim=4, batch_size=16,
+        learning_rate=0.01, random_state=0,
+    )
+    with pytest.raises(ValueError, match="classes must be passed"):
+        tagger.partial_fit(X[:60], y[:60])
+    with pytest.raises(ValueError, match=r"'I-NP' .* not in classes"):
+        tagger.partial_fit(X[:60], y[:60], classes=["B-NP", "B-VP"])
+    assert not hasattr(tagger, "model_")
+    # The first chunk has no "I-NP": the declared classes give it its output.
+    first = [i for i in range(240) if "I-NP" not in y[i]][:30]
+    tagger.partial_fit([X[i] for i in first], [y[i] for i in first], classes=tags)
+    assert tagger.classes_.tolist() == tags
+    for _ in range(3):
+        for start in range(0, 240, 120):
+            tagger.partial_fit(X[start : start + 120], y[start : start + 120])
+    assert tagger.n_iter_ == 7
+    X_test, y_test = tagged_sentences(60, 1)
+    assert tagger.score(X_test, y_test) > 0.9
+    with pytest.raises(ValueError, match=r"'O' .* not seen in fit"):
+        tagger.partial_fit([["x"]], [["O"]])
