@@ -1,8 +1,13 @@
 """Token families on a stream: TextTokenizer's incremental vocabulary and hashing
 mode, and partial_fit of the token networks chunk after chunk (issue 30)."""
 
+import csv
+import gzip
 import io
 import pickle
+import re
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -268,3 +273,39 @@ def test_a_tagger_trains_chunk_after_chunk():
     assert tagger.score(X_test, y_test) > 0.9
     with pytest.raises(ValueError, match=r"'O' .* not seen in fit"):
         tagger.partial_fit([["x"]], [["O"]])
+
+
+def guide_snippet(heading):
+    """The first code block after ``heading`` in the "Data bigger than memory"
+    guide (docs/user_guide/scaling_out.rst)."""
+    guide = (Path(__file__).parents[1] / "docs" / "user_guide" / "scaling_out.rst").read_text()
+    section = guide.split(f"\n{heading}\n", 1)[1]
+    block = re.search(r"\.\. code-block:: python\n\n(.+?)\n\n(?=\S)", section, re.DOTALL)
+    return textwrap.dedent(block.group(1))
+
+
+@pytest.mark.slow
+def test_the_guide_recipe_trains_an_lstm_from_a_csv_in_chunks(tmp_path, monkeypatch):
+    """The recipe as printed, on a gzip CSV of 1,200 movie sentences sorted by
+    label: three passes of two chunks, after one counting pass."""
+    texts, labels = load_movie_sentences(return_X_y=True)
+    rows = np.random.RandomState(0).permutation(len(texts))[:1200]
+    rows = rows[np.argsort(labels[rows], kind="stable")]  # sorted: the buffer must mix
+    with gzip.open(tmp_path / "reviews.csv.gz", "wt", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["review", "sentiment"])
+        writer.writerows((texts[i], labels[i]) for i in rows)
+    snippet = guide_snippet("Token models on a stream")
+    assert "tokenizer.partial_fit(texts)" in snippet and "iter_text_csv" in snippet
+    small = "LSTMTextClassifier(units=8, embedding_dim=8, "
+    snippet = snippet.replace("LSTMTextClassifier(", small)
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    exec(compile(snippet, "scaling_out.rst", "exec"), namespace)
+    tokenizer, model = namespace["tokenizer"], namespace["model"]
+    whole = TextTokenizer(max_tokens=20_000, sequence_length=200).fit([texts[i] for i in rows])
+    assert tokenizer.vocabulary_ == whole.vocabulary_
+    assert model.n_iter_ == 6  # 3 passes x 2 chunks of 1,000 and 200 rows
+    assert model.model_.get_layer("embedding").input_dim == tokenizer.n_token_ids_
+    with pytest.raises(ValueError, match="frozen"):
+        tokenizer.partial_fit(["more"])
