@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable
 from numbers import Integral
 from typing import TYPE_CHECKING, BinaryIO, ClassVar
@@ -23,8 +22,15 @@ from sklearn.utils.validation import check_is_fitted
 from ._nb_weighting import NaiveBayesWeighting
 from ._params import parameters
 from ._saving.file_format import save as save_estimator
-from ._token_ids import FIRST_TOKEN_ID, OOV_ID, PADDING_ID
-from ._vocabulary import TokenCounts, check_documents, fixed_vocabulary, hashed_ngrams
+from ._token_ids import FIRST_TOKEN_ID, PADDING_ID
+from ._vocabulary import (
+    check_documents,
+    check_id_rows,
+    check_tokenizer_parameters,
+    hashed_ngrams,
+    learned_state,
+    window_ids,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -33,7 +39,6 @@ __all__ = ["NaiveBayesWeighting", "TextTokenizer"]
 
 PADDING_TOKEN = ""
 OOV_TOKEN = "[UNK]"
-MAX_AUTO_SEQUENCE_LENGTH = 500
 
 
 @parameters
@@ -51,15 +56,21 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     Only the documents passed to ``fit`` shape the vocabulary, so inside a
     Pipeline the tokenizer is leak-free under cross-validation.
 
+    For a corpus bigger than memory, ``partial_fit`` counts the tokens chunk
+    after chunk (the same vocabulary as ``fit`` on all of them), and
+    ``vocabulary="hashing"`` needs no pass at all.
+
     Parameters
     ----------
     max_tokens : int or None, default=None
         Size of the id range, padding and out-of-vocabulary ids included: at
         most ``max_tokens - 2`` tokens are kept, the most frequent ones (ties
         broken alphabetically). None keeps every token that passes ``min_df``.
+        With ``vocabulary="hashing"``, the number of ids (required).
     sequence_length : int or None, default=None
         Length of every output row. None uses the longest document seen in
-        ``fit``, capped at 500 tokens.
+        ``fit`` (or so far by ``partial_fit``), capped at 500 tokens; set it
+        when streaming, so that every chunk has the same width.
     truncating : {"post", "pre"}, default="post"
         Where longer documents lose tokens: at the end ("post") or at the
         start ("pre"). The vocabulary is counted on the kept tokens only.
@@ -84,12 +95,15 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         Replaces the preprocessing (lowercasing, accent stripping) step.
     tokenizer : callable, default=None
         Replaces the token-splitting step of the "word" analyzer.
-    vocabulary : sequence of str, WordVectors or None, default=None
+    vocabulary : sequence of str, WordVectors, "hashing" or None, default=None
         A fixed vocabulary instead of one learned in ``fit``: the token at
         position ``i`` gets the id ``i + 2`` (``min_df`` is then ignored and
         ``max_tokens`` keeps the first ``max_tokens - 2`` tokens). Pass the
         :class:`~sknn_text.WordVectors` that an estimator's ``embeddings`` use,
         and the ids line up with the rows of the pretrained vectors.
+        ``"hashing"``: no vocabulary, like ``HashingVectorizer``; a token's id
+        is 2 plus its crc32 hash modulo ``max_tokens - 2`` whatever the data
+        (tokens may share an id, none is unknown); ``min_df`` is ignored.
     ngram_buckets : int or None, default=None
         Hash word n-grams into this many buckets, fastText style, instead of
         learning them as tokens: with ``analyzer="word"`` and
@@ -98,21 +112,25 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         unigrams, and rows are ``sequence_length_`` times the number of n-gram
         sizes long. N-grams whose bucket no n-gram filled in ``fit`` are left
         out (they have no trained vector), like n-grams outside fastText's
-        own table.
+        own table. With ``vocabulary="hashing"`` every bucket has an id, from
+        ``max_tokens`` upwards.
 
     Attributes
     ----------
     vocabulary_ : dict of str to int
-        Token to id; ids start at 2.
+        Token to id; ids start at 2. Empty with ``vocabulary="hashing"``.
     sequence_length_ : int
         Number of tokens kept per document.
     coverage_ : float
         Share of the distinct tokens of the ``fit`` documents that have an id;
         with a fixed ``vocabulary`` (pretrained vectors), the share of the
-        corpus vocabulary the vectors cover.
+        corpus vocabulary the vectors cover; 1.0 with ``vocabulary="hashing"``.
     n_ngram_ids_ : int
         Number of ids given to hashed n-gram buckets (0 without
         ``ngram_buckets``); they follow the token ids.
+    n_token_ids_ : int
+        Size of the id range (padding, unknown, tokens, n-gram buckets): the
+        ``vocabulary_size`` of a network trained with ``partial_fit`` on them.
 
     See Also
     --------
@@ -127,6 +145,12 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
            [1, 3, 0]], dtype=int32)
     >>> tokenizer.inverse_transform([[2, 4, 5]])[0].tolist()
     ['the', 'dog', 'sat']
+
+    The same vocabulary, counted chunk by chunk:
+
+    >>> streamed = TextTokenizer().partial_fit(["the cat sat"]).partial_fit(["the dog"])
+    >>> streamed.vocabulary_ == tokenizer.vocabulary_
+    True
     """
 
     max_tokens: int | None = None
@@ -171,6 +195,8 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         "_ngram_buckets_used",
         "_n_features_out",
     )
+    #: partial_fit's counts (gone once frozen): pickled, not saved (a loaded one is frozen).
+    _transient_attributes = ("_counts",)
 
     def build_analyzer(self) -> Callable[[str], list[str]]:
         """Return the callable that splits one document into tokens.
@@ -197,29 +223,13 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             tokenizer=self.tokenizer,
         )
 
-    def _check_analyzer_parameters(self):
-        """Errors that CountVectorizer would raise late or without the name."""
-        low, high = (*self.ngram_range, None, None)[:2]
-        if (
-            len(self.ngram_range) != 2
-            or not all(isinstance(n, Integral) for n in self.ngram_range)
-            or not 1 <= low <= high
-        ):
-            raise ValueError(
-                "ngram_range must be a tuple (min_n, max_n) of ints with "
-                f"1 <= min_n <= max_n, got {self.ngram_range!r}."
-            )
-        if self.analyzer == "word" and self.tokenizer is None:
-            try:
-                re.compile(self.token_pattern)
-            except re.error as error:
-                raise ValueError(
-                    f"token_pattern={self.token_pattern!r} is not a valid regular "
-                    f"expression: {error}."
-                ) from None
-
     def _hashing(self):
+        """Whether word n-grams are hashed into ``ngram_buckets``."""
         return self.ngram_buckets is not None
+
+    def _hashes_tokens(self):
+        """Whether ``vocabulary="hashing"``: every token's id is its hash."""
+        return isinstance(self.vocabulary, str) and self.vocabulary == "hashing"
 
     def _ngram_sizes(self):
         low, high = self.ngram_range
@@ -232,20 +242,6 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
     def _hashed_ngrams(self, window):
         return hashed_ngrams(window, self._ngram_sizes(), self.ngram_buckets)
-
-    def _check_hashing_parameters(self):
-        if not self._hashing():
-            return
-        if self.analyzer != "word":
-            raise ValueError(
-                "ngram_buckets hashes word n-grams; it needs analyzer='word', got "
-                f"analyzer={self.analyzer!r}."
-            )
-        if self.ngram_range[1] < 2:
-            raise ValueError(
-                "ngram_buckets hashes word n-grams of 2 or more words; set "
-                f"ngram_range=(1, 2) or wider (got {self.ngram_range!r})."
-            )
 
     def _window(self, tokens, length):
         return tokens[:length] if self.truncating == "post" else tokens[-length:]
@@ -267,30 +263,45 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             The fitted tokenizer.
         """
         documents = check_documents(raw_documents)
-        self._check_analyzer_parameters()
-        self._check_hashing_parameters()
-        analyze = self.build_analyzer()
-        tokenized = [analyze(document) for document in documents]
-        length = self.sequence_length
-        if length is None:
-            longest = max(len(tokens) for tokens in tokenized)
-            length = max(1, min(longest, MAX_AUTO_SEQUENCE_LENGTH))
-        windows = [self._window(tokens, length) for tokens in tokenized]
-        counts = TokenCounts(windows)
-        fixed = None if self.vocabulary is None else fixed_vocabulary(self.vocabulary)
-        self.vocabulary_ = counts.vocabulary(
-            min_df=self.min_df, max_tokens=self.max_tokens, fixed=fixed
-        )
-        self.coverage_ = counts.coverage(self.vocabulary_)
-        self._ngram_buckets_used = np.zeros(0, dtype=np.int64)
-        if self._hashing():
-            used = [self._hashed_ngrams(window) for window in windows]
-            self._ngram_buckets_used = np.unique(np.concatenate([np.zeros(0, np.int64), *used]))
-        self.n_ngram_ids_ = len(self._ngram_buckets_used)
-        self.sequence_length_ = int(length)
-        self._n_features_out = self.sequence_length_ * (
-            self._blocks_per_row() if self._hashing() else 1
-        )
+        check_tokenizer_parameters(self)
+        vars(self).update(learned_state(self, documents, resume=False))
+        del self._counts  # frozen
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, raw_documents: Iterable[str], y: None = None) -> Self:
+        """Count the tokens of one more chunk of documents.
+
+        Only the counts are kept. After each call the tokenizer is the one
+        ``fit`` would give on every chunk so far (same vocabulary, ties broken
+        alphabetically, same ``sequence_length_``). The first ``transform``
+        freezes the vocabulary, so that the ids a network learns never move:
+        a later ``partial_fit`` raises ``ValueError`` (``fit`` starts over).
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            A chunk of the training documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TextTokenizer
+            The tokenizer, fitted on every chunk so far.
+        """
+        documents = check_documents(raw_documents)
+        resume = hasattr(self, "vocabulary_")
+        if resume and getattr(self, "_counts", None) is None:
+            raise ValueError(
+                "The vocabulary of this TextTokenizer is frozen: it was set by fit, "
+                "by a transform after partial_fit, or loaded from a file, and the "
+                "ids it gives must not change. Call partial_fit on every chunk "
+                "before the first transform, or fit to start over."
+            )
+        if not resume:
+            check_tokenizer_parameters(self)
+        vars(self).update(learned_state(self, documents, resume=resume))
         return self
 
     def transform(self, raw_documents: Iterable[str]) -> np.ndarray:
@@ -310,28 +321,25 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """
         check_is_fitted(self, "vocabulary_")
         documents = check_documents(raw_documents)
+        vars(self).pop("_counts", None)  # the first transform freezes the vocabulary
         analyze = self.build_analyzer()
-        lookup = self.vocabulary_.get
         output = np.zeros((len(documents), self._n_features_out), dtype=np.int32)
-        hashing = self._hashing()
-        unigrams = self.ngram_range[0] == 1 or not hashing
-        first_ngram_id = len(self.vocabulary_) + FIRST_TOKEN_ID
-        used = self._ngram_buckets_used
         for row, document in enumerate(documents):
-            window = self._window(analyze(document), self.sequence_length_)
-            ids = [lookup(token, OOV_ID) for token in window] if unigrams else []
-            if hashing and len(used):
-                buckets = self._hashed_ngrams(window)
-                position = np.minimum(np.searchsorted(used, buckets), len(used) - 1)
-                found = used[position] == buckets
-                ids.extend((position[found] + first_ngram_id).tolist())
+            ids = window_ids(self, self._window(analyze(document), self.sequence_length_))
             output[row, : len(ids)] = ids
         return output
+
+    @property
+    def n_token_ids_(self) -> int:
+        """Size of the id range (padding, unknown, tokens, n-gram buckets)."""
+        first_ngram_id = len(self.vocabulary_) + FIRST_TOKEN_ID
+        return (self.max_tokens if self._hashes_tokens() else first_ngram_id) + self.n_ngram_ids_
 
     def get_vocabulary(self) -> np.ndarray:
         """Tokens in id order, with ``""`` for padding and ``"[UNK]"`` at id 1.
 
-        Hashed n-gram ids, if any, follow as ``"[NGRAM <bucket>]"``.
+        Hashed n-gram ids, if any, follow as ``"[NGRAM <bucket>]"``; with
+        ``vocabulary="hashing"`` the tokens' ids read ``"[HASH <bucket>]"``.
 
         Returns
         -------
@@ -340,7 +348,11 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """
         check_is_fitted(self, "vocabulary_")
         tokens = sorted(self.vocabulary_, key=self.vocabulary_.get)
-        buckets = [f"[NGRAM {bucket}]" for bucket in self._ngram_buckets_used]
+        used = self._ngram_buckets_used
+        if self._hashes_tokens():
+            tokens = [f"[HASH {bucket}]" for bucket in range(self.max_tokens - FIRST_TOKEN_ID)]
+            used = range(self.n_ngram_ids_)
+        buckets = [f"[NGRAM {bucket}]" for bucket in used]
         return np.asarray([PADDING_TOKEN, OOV_TOKEN, *tokens, *buckets], dtype=object)
 
     def inverse_transform(self, X: ArrayLike) -> list[np.ndarray]:
@@ -357,18 +369,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             One array of tokens per row; unknown ids read ``"[UNK]"``.
         """
         vocabulary = self.get_vocabulary()
-        X = np.asarray(X)
-        if X.ndim != 2 or X.dtype.kind not in "iu":
-            raise ValueError(
-                f"X must be a 2-D array of integer token ids, got shape {X.shape} "
-                f"and dtype {X.dtype}."
-            )
-        if X.size and (X.min() < 0 or X.max() >= len(vocabulary)):
-            row, column = np.argwhere((X < 0) | (len(vocabulary) <= X))[0]
-            raise ValueError(
-                f"X contains the token id {X[row, column]} (row {row}, column "
-                f"{column}), outside [0, {len(vocabulary) - 1}]."
-            )
+        X = check_id_rows(X, len(vocabulary))
         return [vocabulary[row[row != PADDING_ID]] for row in X]
 
     def save(self, path: str | os.PathLike | BinaryIO) -> None:

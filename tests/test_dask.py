@@ -136,3 +136,65 @@ def test_estimators_travel_to_and_from_workers(client, sentences, make):
         from_worker.predict_proba(texts), expected, rtol=1e-6, atol=1e-7
     )
     assert from_worker[-1].n_iter_ == fitted[-1].n_iter_
+
+
+# ------------------------------------------- compare_models over the workers
+def test_compare_models_on_dask_equals_serial(client, sentences):
+    """Folds x models spread over the workers (joblib's "dask" backend) give
+    exactly the fold scores of the same comparison run in this process."""
+    from sknn_text.compare import compare_models
+
+    texts, labels = sentences
+    models = {"mlp": mlp_pipeline(), "lstm": lstm_pipeline()}
+    options = {"cv": 2, "scoring": ["accuracy", "neg_log_loss"], "random_state": 0}
+    with joblib.parallel_backend("dask"):
+        on_cluster = compare_models(
+            {name: clone(model) for name, model in models.items()}, texts, labels,
+            n_jobs=-1, **options,
+        )
+    here = compare_models(models, texts, labels, n_jobs=1, **options)
+    assert set(on_cluster.fold_scores) == {"lr", "mlp", "lstm"}
+    for name, scores in here.fold_scores.items():
+        for metric, values in scores.items():
+            np.testing.assert_allclose(
+                on_cluster.fold_scores[name][metric], values, rtol=1e-6, err_msg=(name, metric)
+            )
+    assert len(set(here.fold_scores["lstm"]["neg_log_loss"])) == 2  # two real folds
+
+
+# ------------------------------------------- dask_ml.wrappers.Incremental
+def test_dask_ml_incremental_trains_block_after_block(client, sentences):
+    """Incremental(estimator).fit(dask arrays) calls partial_fit on each block in
+    turn on the workers: the same network as the same loop run here."""
+    da = pytest.importorskip("dask.array")
+    wrappers = pytest.importorskip("dask_ml.wrappers")
+    from sknn_text import FastTextClassifier
+
+    texts, labels = sentences
+    tokenizer = TextTokenizer(vocabulary="hashing", max_tokens=512, sequence_length=16)
+    tokenizer.fit(["any text"])
+    text_blocks = da.from_array(np.asarray(texts, dtype=object), chunks=30)
+    ids = text_blocks.map_blocks(
+        tokenizer.transform, dtype="int32", new_axis=1, chunks=(text_blocks.chunks[0], (16,))
+    )
+    y = da.from_array(labels, chunks=30)
+
+    def network():
+        return FastTextClassifier(
+            embedding_dim=8, vocabulary_size=tokenizer.n_token_ids_, random_state=0
+        )
+
+    incremental = wrappers.Incremental(network(), shuffle_blocks=False)
+    incremental.fit(ids, y, classes=["neg", "pos"])
+    fitted = incremental.estimator_
+    assert fitted.n_iter_ == 4  # 120 sentences in blocks of 30
+    here = network()
+    for start in range(0, 120, 30):
+        block = slice(start, start + 30)
+        here.partial_fit(tokenizer.transform(texts[block]), labels[block], classes=["neg", "pos"])
+    all_ids = tokenizer.transform(texts)
+    np.testing.assert_allclose(
+        fitted.predict_proba(all_ids), here.predict_proba(all_ids), rtol=1e-5, atol=1e-6
+    )
+    # The wrapper predicts block-wise on the cluster too.
+    np.testing.assert_array_equal(incremental.predict(ids).compute(), here.predict(all_ids))

@@ -134,9 +134,14 @@ class SequenceInput(BaseTextNetwork):
     embedding_dim: int = 64
     embeddings: object = None
     freeze_embeddings: bool = False
+    vocabulary_size: int | None = None
 
     _parameter_constraints: ClassVar[dict] = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "vocabulary_size": [
+            Interval(Integral, FIRST_TOKEN_ID + 1, MAX_TOKEN_ID, closed="both"),
+            None,
+        ],
         "embeddings": "no_validation",
         "freeze_embeddings": ["boolean"],
     }
@@ -156,6 +161,14 @@ class SequenceInput(BaseTextNetwork):
         "freeze_embeddings": (
             "bool",
             "Keep pretrained ``embeddings`` fixed instead of fine-tuning them.",
+        ),
+        "vocabulary_size": (
+            "int or None",
+            """Number of token ids the embedding holds (ids 0 to
+            ``vocabulary_size - 1``): the tokenizer's ``n_token_ids_``, or its
+            ``max_tokens`` with ``vocabulary="hashing"``. None: the largest id in
+            ``X`` in the first fit, plus one. Set it for ``partial_fit`` on a
+            stream, whose first chunk need not hold the largest id.""",
         ),
     }
     _doc_wording: ClassVar[dict] = {"embedding_where": " (token-id input only)"}
@@ -184,7 +197,7 @@ class SequenceInput(BaseTextNetwork):
             self._vocabulary_size = None
             self._n_channels = None
             if tokens:
-                self._vocabulary_size = _vocabulary_size(X)
+                self._vocabulary_size = self.vocabulary_size or _vocabulary_size(X)
                 if self.embeddings is not None:
                     self._vocabulary_size = self._pretrained_size(X)
             else:
@@ -236,6 +249,12 @@ class SequenceInput(BaseTextNetwork):
     def _pretrained_size(self, X):
         vectors = as_word_vectors(self.embeddings)
         size = len(vectors) + FIRST_TOKEN_ID
+        if self.vocabulary_size not in (None, size):
+            raise ValueError(
+                f"vocabulary_size={self.vocabulary_size}, but the pretrained "
+                f"embeddings hold {size} token ids ({len(vectors)} words after the "
+                "padding and unknown ids); leave vocabulary_size=None."
+            )
         if X.max(initial=0) >= size:
             raise ValueError(
                 f"X contains the token id {int(X.max())}, but the pretrained "
@@ -279,9 +298,10 @@ class SequenceInput(BaseTextNetwork):
     def _size_hint(self):
         if self._vocabulary_size is None:
             return super()._size_hint()
+        source = "vocabulary_size" if self.vocabulary_size else "the largest id in X + 1"
         return (
-            f"the embedding has {self._vocabulary_size} token ids (the largest id in "
-            f"X + 1) times embedding_dim={self.embedding_dim} weights"
+            f"the embedding has {self._vocabulary_size} token ids ({source}) times "
+            f"embedding_dim={self.embedding_dim} weights"
         )
 
     def _sequence_lengths(self, X):
@@ -385,7 +405,8 @@ def _check_token_ids(X, vocabulary_size, name):
         raise ValueError(
             f"X contains the token id {bad}, outside the range [0, "
             f"{vocabulary_size - 1}] seen in fit. Fit the tokenizer and {name} on "
-            "the same documents (a Pipeline does this)."
+            "the same documents (a Pipeline does this); for partial_fit, set "
+            "vocabulary_size to the tokenizer's n_token_ids_."
         )
     return X.astype(np.int32, copy=False)
 

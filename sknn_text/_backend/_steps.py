@@ -37,16 +37,57 @@ class _KerasSteps:
 
     def train(self, batch):
         return self._accumulate(
-            batch, self.model.train_on_batch(*batch, return_dict=True)
+            batch, self.model.train_on_batch(*even_batch(batch), return_dict=True)
         )
 
     def evaluate(self, batch):
         return self._accumulate(
-            batch, self.model.test_on_batch(*batch, return_dict=True)
+            batch, self.model.test_on_batch(*even_batch(batch), return_dict=True)
         )
 
     def logs(self):
         return {name: total / max(self._rows, 1) for name, total in self._sums.items()}
+
+
+def data_parallel_shards():
+    """Into how many shards the global ``keras.distribution`` splits each of
+    this process's batches: the devices of its batch axis on this host (JAX
+    only; 1 without a distribution)."""
+    if keras.backend.backend() != "jax":
+        return 1
+    distribution = keras.distribution.distribution()
+    mesh = getattr(distribution, "device_mesh", None)
+    axis = getattr(distribution, "batch_dim_name", None)
+    if mesh is None or axis not in mesh.axis_names:
+        return 1
+    import jax
+
+    return max(1, int(mesh.shape[mesh.axis_names.index(axis)]) // jax.process_count())
+
+
+def even_batch(batch):
+    """``batch`` padded to a multiple of :func:`data_parallel_shards` rows.
+
+    A data-parallel step gives each device an equal slice of the batch, so a
+    last, smaller batch (13 rows on 2 devices) cannot be split. The padding
+    rows are zeros with a sample weight of 0, and the real rows' weights are
+    multiplied by ``padded / real``: Keras divides the weighted sum of the
+    losses by the number of rows, padding included, so the loss, its gradient
+    and the (weighted) metrics are those of the unpadded batch.
+    """
+    x, y, *weights = batch
+    rows = x.shape[0]
+    missing = -rows % data_parallel_shards()
+    if not missing or not isinstance(x, np.ndarray):
+        return batch
+    weight = weights[0] if weights and weights[0] is not None else np.ones(rows)
+    weight = np.asarray(weight, dtype=np.float32) * np.float32((rows + missing) / rows)
+
+    def padded(array):
+        array = np.asarray(array)
+        return np.concatenate([array, np.zeros((missing, *array.shape[1:]), array.dtype)])
+
+    return padded(x), padded(y), padded(weight)
 
 
 class _TensorFlowSteps:

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import numpy as np
 from keras import layers, ops
+from sklearn.base import _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from .._crf import (
@@ -98,9 +99,42 @@ class TaggerHead:
         _check_aligned(X, y)
         return super().fit(X, y, sample_weight)
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for one epoch on a chunk of sentences, keeping optimizer state.
+
+        The vocabularies of words and of their features (``min_frequency``
+        included) are those of the first call's sentences: a word first seen
+        in a later chunk reads as unknown, as in ``predict``, and is known by
+        its features (shape, prefix, suffix). Make the first chunk large.
+
+        Parameters
+        ----------
+        X : list of list
+            A chunk of sentences: lists of tokens.
+        y : list of list of str
+            The tag of each token, sentence by sentence.
+        sample_weight : array-like of shape (n_sentences,), default=None
+            Weight of each sentence.
+        classes : array-like of str, default=None
+            Every tag that will ever appear; required on the first call.
+
+        Returns
+        -------
+        self : object
+            The updated tagger.
+        """
+        _check_aligned(X, y)
+        return self._partial_fit(X, y, sample_weight, classes)
+
     def _encode_target(self, y, *, reset, classes=None, incremental=False):
         tags = sorted({tag for sentence in y for tag in sentence}, key=str)
-        if reset:
+        if reset and incremental:
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+            self.classes_ = np.array(sorted(set(classes), key=str))
+            _check_known(y, self.classes_, "in classes")
+        elif reset:
             self.classes_ = np.array(tags)
         else:
             _check_known(y, self.classes_)
@@ -249,14 +283,14 @@ def _check_aligned(X, y):
             )
 
 
-def _check_known(y, classes):
+def _check_known(y, classes, where="seen in fit"):
     known = set(classes.tolist())
     for index, sentence in enumerate(y):
         unknown = [tag for tag in sentence if tag not in known]
         if unknown:
             raise ValueError(
                 f"y contains the tag {unknown[0]!r} (sentence {index}) that was not "
-                f"seen in fit; the tags are {sorted(known, key=str)}."
+                f"{where}; the tags are {sorted(known, key=str)}."
             )
 
 

@@ -12,7 +12,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseTextNetwork
 from .._loop.data import sequence_lengths
-from .._token_ids import FIRST_TOKEN_ID
 from .._vocabulary import check_documents
 from ..preprocessing import OOV_TOKEN, TextTokenizer
 from ._attribution import TokenAttribution
@@ -247,12 +246,13 @@ def _token_words(tokenizer, document, ids, position_scores):
     window = tokenizer._window(list(range(len(occurrences.tokens))), tokenizer.sequence_length_)
     unigrams = [occurrences.covers[i] for i in window]
     covers, names = [], []
+    hashed = tokenizer._hashes_tokens()  # every token and n-gram has an id (its hash)
     if not tokenizer._hashing() or tokenizer.ngram_range[0] == 1:
         covers = list(unigrams)
         known = tokenizer.vocabulary_
-        names = [occurrences.tokens[i] if occurrences.tokens[i] in known else OOV_TOKEN
+        names = [occurrences.tokens[i] if hashed or occurrences.tokens[i] in known else OOV_TOKEN
                  for i in window]
-    if tokenizer._hashing() and len(tokenizer._ngram_buckets_used):
+    if tokenizer._hashing() and tokenizer.n_ngram_ids_:
         for n in tokenizer._ngram_sizes():
             for start in range(len(unigrams) - n + 1):
                 spanned = unigrams[start : start + n]
@@ -263,10 +263,12 @@ def _token_words(tokenizer, document, ids, position_scores):
             f"The document has {length} token positions but its analysis gave "
             f"{len(covers)}; cannot place the attributions."
         )
-    first_ngram = len(tokenizer.vocabulary_) + FIRST_TOKEN_ID
+    first_ngram = tokenizer.n_token_ids_ - tokenizer.n_ngram_ids_
     buckets = tokenizer._ngram_buckets_used
     for token_id in ids[len(names) : length].tolist():
-        used = token_id >= first_ngram
-        names.append(f"[NGRAM {buckets[token_id - first_ngram]}]" if used else OOV_TOKEN)
+        bucket = token_id - first_ngram
+        if not hashed:
+            bucket = buckets[bucket] if bucket >= 0 else None
+        names.append(OOV_TOKEN if bucket is None or bucket < 0 else f"[NGRAM {bucket}]")
     scores = _spread(position_scores, covers, len(occurrences.words))
     return occurrences.words, scores, np.asarray(names, dtype=object)
