@@ -37,7 +37,8 @@ Importing this module imports Keras (``import sknn_text`` does not).
 """
 
 from ._architectures._cnn import encode_convolutional
-from ._architectures._inputs import FeatureInput, SequenceInput, validate_feature_matrix
+from ._architectures._features import FeatureInput
+from ._architectures._inputs import SequenceInput, validate_feature_matrix
 from ._architectures._recurrent import encode_recurrent
 from ._architectures._tokens import TokenInput
 from ._architectures._transformer import encode_transformer

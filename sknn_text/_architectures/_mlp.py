@@ -19,7 +19,8 @@ from .._heads._classifier import ClassifierHead
 from .._heads._document import document_outputs
 from .._heads._regressor import RegressorHead
 from .._layers import Float64Dense, Seeds, SquaredL2
-from ._inputs import ACTIVATIONS, FeatureInput, layer_sizes
+from ._features import FeatureInput
+from ._inputs import ACTIVATIONS, layer_sizes
 
 
 def encode_mlp(
