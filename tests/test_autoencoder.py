@@ -115,14 +115,22 @@ def test_random_state_makes_fits_reproducible(sentences):
     assert not np.allclose(first, other)
 
 
-def test_save_load_and_pickle_keep_the_transforms(sentences):
+@pytest.mark.parametrize("loss", ["multinomial", "mse"])  # mse: a loss of our own
+def test_save_load_pickle_and_skops_keep_the_transforms(sentences, loss):
     X_train, X_test = sentences
-    model = MLPTextAutoencoder(**{**FAST, "epochs": 3}).fit(X_train)
+    model = MLPTextAutoencoder(loss=loss, **{**FAST, "epochs": 3}).fit(X_train)
     codes = model.transform(X_test)
+    import skops.io
+
     buffer = io.BytesIO()
     model.save(buffer)
     buffer.seek(0)
-    for loaded in (sknn_text.load(buffer), pickle.loads(pickle.dumps(model))):
+    copies = (
+        sknn_text.load(buffer),
+        pickle.loads(pickle.dumps(model)),
+        skops.io.loads(skops.io.dumps(model), trusted=sknn_text.skops_trusted_types()),
+    )
+    for loaded in copies:
         np.testing.assert_array_equal(loaded.transform(X_test), codes)
         np.testing.assert_array_equal(
             loaded.inverse_transform(codes), model.inverse_transform(codes)
