@@ -29,6 +29,7 @@ TASKS = {
     "regressor": "Regressors",
     "tagger": "Taggers",
     "language_model": "Language models",
+    "autoencoder": "Autoencoders (compression)",
 }
 
 
@@ -111,7 +112,12 @@ _BUILT_IN = (
     Family(
         "mlp",
         f"{_PACKAGE}._architectures._mlp",
-        {"classifier": "MLPTextClassifier", "regressor": "MLPTextRegressor"},
+        {
+            "classifier": "MLPTextClassifier",
+            "regressor": "MLPTextRegressor",
+            "autoencoder": "MLPTextAutoencoder",
+        },
+        modules={"autoencoder": f"{_PACKAGE}._architectures._autoencoder"},
         compare=CompareEntry(
             "TF-IDF (1-2 grams) + MLP with one hidden layer of 64 units",
             features="tfidf",

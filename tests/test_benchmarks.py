@@ -101,6 +101,8 @@ SCRIPTS = [
     ("bench_explanations.py", [],
      needs(data=["rt_polarity/data.csv.gz", "sms_spam/data.csv.gz"], modules=["lime", "shap"]),
      explanations_check, "explanations"),
+    ("bench_compression.py", [], needs(data=["rt_polarity/data.csv.gz"]),
+     has_result("compression", "rows"), "compression"),
     ("bench_tagging.py", [],
      needs(data=["conll2000/train.txt.gz"], modules=["sklearn_crfsuite"]),
      tagging_check, "tagging"),

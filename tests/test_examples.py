@@ -31,6 +31,7 @@ EXPECTED_OUTPUT = {
     "plot_explain_sentiment.py": "comprehensiveness",
     "plot_chunking_conll.py": "chunk F1",
     "plot_language_model_chars.py": "test perplexity per character",
+    "plot_compression_autoencoder.py": "accuracy of LR on the 2-D code",
 }
 
 

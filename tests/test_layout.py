@@ -48,7 +48,7 @@ LAYERS = [
         "_loop.training", "_loop.schedule", "_loop.state", "_saving.persistable",
         "_heads", "_heads._base", "_composition",
         "_heads._document", "_heads._classifier", "_heads._regressor", "_heads._tagger",
-        "_heads._language_model",
+        "_heads._language_model", "_heads._autoencoder",
     },
     # 4: the estimator base, the tokenizer
     {"_base", "preprocessing"},
@@ -58,6 +58,7 @@ LAYERS = [
     # 6: the top: public entry points, which may import anything below
     {
         "__init__", "__main__", "classifiers", "regressors", "taggers", "language_models",
+        "decomposition",
         "_saving.io",
         "plotting", "extending",
         "cli",
