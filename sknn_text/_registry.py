@@ -29,6 +29,7 @@ TASKS = {
     "regressor": "Regressors",
     "tagger": "Taggers",
     "language_model": "Language models",
+    "translator": "Translators",
 }
 
 
@@ -98,6 +99,7 @@ class Family:
 
 _PACKAGE = __name__.rpartition(".")[0]
 _RECURRENT = f"{_PACKAGE}._architectures._recurrent"
+_TRANSLATION = {"translator": f"{_PACKAGE}._architectures._translation"}
 _SEQUENCE_DESCRIPTION = (
     "TextTokenizer + bidirectional {} (64-d embedding, 64 units each way, max pooling)"
 )
@@ -134,8 +136,10 @@ _BUILT_IN = (
             "regressor": "LSTMTextRegressor",
             "tagger": "LSTMTextTagger",
             "language_model": "LSTMLanguageModel",
+            "translator": "LSTMTranslator",
         },
         aliases={"LSTMRegressor": "LSTMTextRegressor"},
+        modules=_TRANSLATION,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("LSTM"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -148,8 +152,10 @@ _BUILT_IN = (
             "regressor": "GRUTextRegressor",
             "tagger": "GRUTextTagger",
             "language_model": "GRULanguageModel",
+            "translator": "GRUTranslator",
         },
         aliases={"GRURegressor": "GRUTextRegressor"},
+        modules=_TRANSLATION,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("GRU"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -174,7 +180,9 @@ _BUILT_IN = (
             "regressor": "TransformerTextRegressor",
             "tagger": "TransformerTextTagger",
             "language_model": "TransformerLanguageModel",
+            "translator": "TransformerTranslator",
         },
+        modules=_TRANSLATION,
         compare=CompareEntry(
             "TextTokenizer + Transformer (64-d, 4 heads, 1 encoder block)",
         ),

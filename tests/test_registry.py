@@ -159,13 +159,14 @@ def test_registry_refuses_clashes_and_built_in_removal():
 
 
 def test_public_names_come_from_the_registry():
-    from sknn_text import classifiers, language_models, regressors, taggers
+    from sknn_text import classifiers, language_models, regressors, taggers, translators
 
     task_modules = {
         "classifier": classifiers,
         "regressor": regressors,
         "tagger": taggers,
         "language_model": language_models,
+        "translator": translators,
     }
     assert set(task_modules) == set(_registry.TASKS)
     for family in _registry.built_in_families():
