@@ -325,9 +325,9 @@ _EXAMPLE = """
 ...           "ein hund schläft"] * 20
 >>> translator = {name}(level="word", {settings}epochs=40,
 ...                     learning_rate=0.01, random_state=0).fit(english, german)
->>> translator.predict(["the cat runs"]).tolist()
-['die katze läuft']
->>> bool(translator.score(english[:4], german[:4]) > 99)
+>>> translator.predict(["the dog runs", "a cat runs"]).tolist()
+['der hund läuft', 'eine katze läuft']
+>>> bool(translator.log_probability(["the dog runs"], ["der hund läuft"])[0] > -1)
 True
 """
 
