@@ -89,7 +89,10 @@ def test_incremental_decoding_equals_a_full_run_of_the_prefix(fitted, name):
     translator = fitted[name]
     sources, targets = TEST[0][:4], TEST[1][:4]
     full = translator.log_probability(sources, targets)
-    stepwise = [_stepwise_log_probability(translator, s, t) for s, t in zip(sources, targets)]
+    stepwise = [
+        _stepwise_log_probability(translator, s, t)
+        for s, t in zip(sources, targets, strict=True)
+    ]
     np.testing.assert_allclose(stepwise, full, rtol=1e-4, atol=1e-4)
     # A wrong translation is less likely than the right one.
     wrong = translator.log_probability(sources, [t.split()[0] for t in targets])
@@ -103,7 +106,9 @@ def test_beam_of_one_is_greedy_and_beams_are_valid(fitted, name):
     ids = source_codec.encode(TEST[0][:8])
     limits = translator._length_limits(ids)
     settings = {"start": START_ID, "end": END_ID, "never": NEVER_GENERATED}
-    greedy, greedy_scores = greedy_search(translator._decoder(right_padded(ids)), limits, **settings)
+    greedy, greedy_scores = greedy_search(
+        translator._decoder(right_padded(ids)), limits, **settings
+    )
     beam, _ = beam_search(
         translator._decoder(right_padded(ids)), limits, beam_size=1, length_penalty=1.0,
         **settings,
