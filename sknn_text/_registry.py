@@ -30,6 +30,7 @@ TASKS = {
     "tagger": "Taggers",
     "language_model": "Language models",
     "autoencoder": "Autoencoders (compression)",
+    "translator": "Translators",
 }
 
 
@@ -99,6 +100,7 @@ class Family:
 
 _PACKAGE = __name__.rpartition(".")[0]
 _RECURRENT = f"{_PACKAGE}._architectures._recurrent"
+_TRANSLATION = {"translator": f"{_PACKAGE}._architectures._translation"}
 _SEQUENCE_DESCRIPTION = (
     "TextTokenizer + bidirectional {} (64-d embedding, 64 units each way, max pooling)"
 )
@@ -140,8 +142,10 @@ _BUILT_IN = (
             "regressor": "LSTMTextRegressor",
             "tagger": "LSTMTextTagger",
             "language_model": "LSTMLanguageModel",
+            "translator": "LSTMTranslator",
         },
         aliases={"LSTMRegressor": "LSTMTextRegressor"},
+        modules=_TRANSLATION,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("LSTM"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -154,8 +158,10 @@ _BUILT_IN = (
             "regressor": "GRUTextRegressor",
             "tagger": "GRUTextTagger",
             "language_model": "GRULanguageModel",
+            "translator": "GRUTranslator",
         },
         aliases={"GRURegressor": "GRUTextRegressor"},
+        modules=_TRANSLATION,
         compare=CompareEntry(
             _SEQUENCE_DESCRIPTION.format("GRU"), params=_RECURRENT_COMPARE, default=True
         ),
@@ -180,7 +186,9 @@ _BUILT_IN = (
             "regressor": "TransformerTextRegressor",
             "tagger": "TransformerTextTagger",
             "language_model": "TransformerLanguageModel",
+            "translator": "TransformerTranslator",
         },
+        modules=_TRANSLATION,
         compare=CompareEntry(
             "TextTokenizer + Transformer (64-d, 4 heads, 1 encoder block)",
         ),

@@ -12,6 +12,12 @@ true chunk.
 For ``GridSearchCV`` and ``cross_val_score`` pass ``scoring=chunk_f1_scorer``
 (the same as ``make_scorer(chunk_f1_score)``); scikit-learn's named scorers
 ("f1", "accuracy") expect flat arrays of labels, not lists of tag lists.
+
+Translations are scored with ``sacrebleu`` (the ``translate`` extra), on
+detokenized text, cased, with its default tokenization (``13a``) and one
+reference per sentence: corpus BLEU (:func:`bleu_score`, Papineni et al. 2002)
+and chrF (:func:`chrf_score`, Popović 2015), both on a 0-100 scale.
+``bleu_scorer`` and ``chrf_scorer`` are their scorers for ``GridSearchCV``.
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ import numpy as np
 from sklearn.metrics import make_scorer
 
 __all__ = [
+    "bleu_score",
+    "bleu_scorer",
+    "chrf_score",
+    "chrf_scorer",
     "chunk_f1_score",
     "chunk_f1_scorer",
     "chunk_precision_recall_fscore_support",
@@ -184,3 +194,84 @@ def token_accuracy_score(y_true, y_pred):
 chunk_f1_scorer = make_scorer(chunk_f1_score)
 #: Scorer of token accuracy (what a tagger's ``score`` returns).
 token_accuracy_scorer = make_scorer(token_accuracy_score)
+
+
+def _sacrebleu():
+    try:
+        import sacrebleu
+    except ImportError as error:  # pragma: no cover - the extra is installed in tests
+        raise ImportError(
+            'Scoring translations needs sacrebleu: pip install "sknn_text[translate]".'
+        ) from error
+    return sacrebleu
+
+
+def _check_translations(y_true, y_pred):
+    y_true, y_pred = list(y_true), list(y_pred)
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true and y_pred must hold as many sentences; got {len(y_true)} and "
+            f"{len(y_pred)}."
+        )
+    for name, texts in (("y_true", y_true), ("y_pred", y_pred)):
+        for position, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(
+                    f"{name}[{position}] is a {type(text).__name__}; translations are "
+                    "strings."
+                )
+    return y_true, y_pred
+
+
+def bleu_score(y_true, y_pred):
+    """Corpus BLEU of the translations ``y_pred`` against the references ``y_true``.
+
+    ``sacrebleu.corpus_bleu`` with its defaults (``13a`` tokenization, cased,
+    exponential smoothing), one reference per sentence.
+
+    Parameters
+    ----------
+    y_true : list of str
+        Reference translations.
+    y_pred : list of str
+        Translations, one per reference.
+
+    Returns
+    -------
+    score : float
+        Between 0 and 100.
+
+    Examples
+    --------
+    >>> from sknn_text.metrics import bleu_score
+    >>> bleu_score(["ein mann fährt fahrrad ."], ["ein mann fährt fahrrad ."])
+    100.00000000000004
+    """
+    y_true, y_pred = _check_translations(y_true, y_pred)
+    return float(_sacrebleu().corpus_bleu(y_pred, [y_true]).score)
+
+
+def chrf_score(y_true, y_pred):
+    """Corpus chrF (character 6-grams, beta 2) of ``y_pred`` against ``y_true``.
+
+    ``sacrebleu.corpus_chrf`` with its defaults, one reference per sentence.
+
+    Parameters
+    ----------
+    y_true : list of str
+        Reference translations.
+    y_pred : list of str
+        Translations, one per reference.
+
+    Returns
+    -------
+    score : float
+        Between 0 and 100.
+    """
+    y_true, y_pred = _check_translations(y_true, y_pred)
+    return float(_sacrebleu().corpus_chrf(y_pred, [y_true]).score)
+
+
+#: Scorers for ``GridSearchCV`` and ``cross_val_score`` (greater is better).
+bleu_scorer = make_scorer(bleu_score)
+chrf_scorer = make_scorer(chrf_score)

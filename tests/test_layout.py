@@ -30,7 +30,7 @@ LAYERS = [
         "_loop", "_loop.interrupts", "_vocabulary", "_text_stream", "_sampling",
         "_saving", "_saving.model_bytes",
         "datasets", "datasets._bundled", "datasets._csv", "datasets._conll", "datasets._stream",
-        "metrics",
+        "metrics", "_translation_text", "_beam_search",
     },
     # 1: the backend adapter, the parameter declarations, and the naive Bayes
     # weighting (declared with them, no Keras)
@@ -48,7 +48,7 @@ LAYERS = [
         "_loop.training", "_loop.schedule", "_loop.state", "_saving.persistable",
         "_heads", "_heads._base", "_composition",
         "_heads._document", "_heads._classifier", "_heads._regressor", "_heads._tagger",
-        "_heads._language_model", "_heads._autoencoder",
+        "_heads._language_model", "_heads._autoencoder", "_heads._translator",
     },
     # 4: the estimator base, the tokenizer
     {"_base", "preprocessing"},
@@ -58,7 +58,7 @@ LAYERS = [
     # 6: the top: public entry points, which may import anything below
     {
         "__init__", "__main__", "classifiers", "regressors", "taggers", "language_models",
-        "decomposition",
+        "decomposition", "translators",
         "_saving.io",
         "plotting", "extending",
         "cli",

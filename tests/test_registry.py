@@ -190,7 +190,9 @@ def test_registry_refuses_clashes_and_built_in_removal():
 
 
 def test_public_names_come_from_the_registry():
-    from sknn_text import classifiers, decomposition, language_models, regressors, taggers
+    from sknn_text import (
+        classifiers, decomposition, language_models, regressors, taggers, translators,
+    )
 
     task_modules = {
         "classifier": classifiers,
@@ -198,6 +200,7 @@ def test_public_names_come_from_the_registry():
         "tagger": taggers,
         "language_model": language_models,
         "autoencoder": decomposition,
+        "translator": translators,
     }
     assert set(task_modules) == set(_registry.TASKS)
     for family in _registry.built_in_families():
