@@ -19,8 +19,9 @@ Two ways to train, each timed on the same 1,000 training sentences:
 * fine-tuned (``freeze_backbone=False``): one epoch of the whole network.
 
 A fit's time includes loading the preset and tracing the new network (a
-second or two); prediction is timed on 1,000 other sentences, after a first
-call has traced the fitted network. Writes results/pretrained.json.
+second or two); "encoder pass" is ``transform`` over the training sentences,
+the part of a frozen fit that runs the backbone; prediction is timed on 1,000
+other sentences, after a first call has traced the fitted network. Writes results/pretrained.json.
 
     python benchmarks/bench_pretrained.py [--quick] [--repeats 1]
 """
@@ -93,13 +94,16 @@ def main():
                     epochs=HEAD_EPOCHS if freeze else 1, random_state=0,
                 )
                 model.fit(X[:64], y[:64])  # warm up: keras-hub and TensorFlow start
-                fits, predictions = [], []
+                fits, predictions, passes = [], [], []
                 for _ in range(args.repeats):
                     _, seconds = timed(model.fit, X, y)
                     fits.append(seconds)
                     model.predict(X_new[:64])  # the new network's first call traces it
                     _, seconds = timed(model.predict, X_new)
                     predictions.append(seconds)
+                    model.transform(X_new[:64])
+                    _, seconds = timed(model.transform, X)
+                    passes.append(seconds)
                 rows.append({
                     "preset": name,
                     "backbone weights": n_weights,
@@ -107,6 +111,7 @@ def main():
                     else "fine-tuned, 1 epoch",
                     "fit s / 1k docs": float(np.median(fits)) * 1000 / n,
                     "predict s / 1k docs": float(np.median(predictions)) * 1000 / n,
+                    "encoder pass s / 1k docs": float(np.median(passes)) * 1000 / n,
                 })
                 print(rows[-1], file=sys.stderr, flush=True)
     columns = list(rows[0])

@@ -78,8 +78,9 @@ class PretrainedNetwork(BaseTextNetwork):
     }
     _parameter_docs: ClassVar[dict] = {
         "preset": (
-            "str",
-            """A keras-hub preset: a name (``"bert_base_en_uncased"``,
+            "str or None",
+            """Required (None only lets the class be built without one, as
+            scikit-learn's tools do). A keras-hub preset: a name (``"bert_base_en_uncased"``,
             ``"distil_bert_base_en_uncased"``, ``"roberta_base_en"``,
             ``"deberta_v3_base_en"``...), which keras-hub downloads on first
             use, or a folder written by ``save_to_preset``, for a machine
