@@ -42,15 +42,19 @@ class CompareEntry:
     ----------
     description : str
         One line for ``sknn-text compare --help`` and the docs.
-    features : {"tfidf", "tokens", "hashed_ngrams"}
+    features : {"tfidf", "tokens", "hashed_ngrams", "text"}
         The first step: TF-IDF of word 1- and 2-grams, a ``TextTokenizer``,
-        or a ``TextTokenizer`` that also hashes word bigrams (fastText style).
+        or a ``TextTokenizer`` that also hashes word bigrams (fastText style);
+        ``"text"``: none, the estimator reads raw text itself.
     params : dict
         Constructor parameters of the estimator in the comparison.
     task_params : dict of str to dict
         Further parameters for one task only (``"regressor"``: ...).
     default : bool
         Part of ``sknn-text compare``'s default ``--models``.
+    needs_preset : bool
+        The estimator takes the ``preset`` of ``default_models(preset=...)``
+        (``sknn-text compare --preset``), and is left out without one.
     """
 
     description: str
@@ -58,6 +62,7 @@ class CompareEntry:
     params: dict = field(default_factory=dict)
     task_params: dict = field(default_factory=dict)
     default: bool = False
+    needs_preset: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,21 @@ _BUILT_IN = (
         compare=CompareEntry(
             "TextTokenizer with hashed bigrams + fastText (64-d mean embedding)",
             features="hashed_ngrams",
+        ),
+    ),
+    Family(
+        "pretrained",
+        f"{_PACKAGE}._architectures._pretrained",
+        {
+            "classifier": "PretrainedTextClassifier",
+            "regressor": "PretrainedTextRegressor",
+            "tagger": "PretrainedTextTagger",
+        },
+        modules={"tagger": f"{_PACKAGE}._architectures._pretrained_tagger"},
+        compare=CompareEntry(
+            "keras-hub encoder of --preset, frozen (mean of its states) + an output layer",
+            features="text",
+            needs_preset=True,
         ),
     ),
 )

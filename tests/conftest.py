@@ -234,6 +234,8 @@ def tiny_classifiers():
     fitted = {}
     for family in built_in_families():
         cls = resolve(family.estimators["classifier"])
+        if not cls().__sklearn_tags__().input_tags.two_d_array:
+            continue  # raw text (the pretrained encoders: tests/test_pretrained.py)
         X = features if family.name == "mlp" else tokens
         params = {**tiny_parameters(family), "epochs": 1, "random_state": 0}
         fitted[family.name] = (cls(**params).fit(X, y), X)

@@ -98,6 +98,8 @@ SCRIPTS = [
     # The bundled movie sentences: no shared data needed.
     ("bench_saving.py", ["--repeats", "1"], None, has_result("saving", "rows"), "saving"),
     ("bench_mean_rule.py", [], None, has_result("mean_rule", "rows"), "mean_rule"),
+    ("bench_pretrained.py", [], needs(modules=["keras_hub"]), has_result("pretrained", "rows"),
+     "pretrained"),
     ("bench_explanations.py", [],
      needs(data=["rt_polarity/data.csv.gz", "sms_spam/data.csv.gz"], modules=["lime", "shap"]),
      explanations_check, "explanations"),

@@ -430,6 +430,8 @@ def test_a_row_gets_bitwise_the_same_output_wherever_it_stands(family):
     # time or twice over. Without the content order, shuffled token ids (600
     # rows, two batches trimmed to their longest rows) did for three.
     cls = _registry.resolve(family.estimators["regressor"])
+    if not cls().__sklearn_tags__().input_tags.two_d_array:
+        pytest.skip("reads raw text, no arrays (tests/test_pretrained.py)")
     numbers = 3 * np.random.RandomState(0).uniform(size=(20, 3))
     inputs = [numbers, sp.csr_matrix(numbers)]
     if family.name != "mlp":

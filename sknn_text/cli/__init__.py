@@ -135,6 +135,15 @@ def _build_parser():
         ),
     )
     compare.add_argument(
+        "--preset",
+        metavar="NAME_OR_PATH",
+        help=(
+            "keras-hub preset of the pretrained encoder (--models pretrained): a "
+            "preset name, downloaded by keras-hub, or a folder made with "
+            "save_to_preset"
+        ),
+    )
+    compare.add_argument(
         "--cv",
         type=_positive_int(2),
         default=5,

@@ -45,10 +45,10 @@ def _listed(text, option="--models"):
     return names
 
 
-def _model_names(text):
+def _model_names(text, preset=None):
     """The ``--models`` list, checked against the registry before any data is read;
     None (the option not given) is the default list."""
-    from ..compare._models import default_model_names, model_descriptions
+    from ..compare._models import default_model_names, model_descriptions, preset_model_names
 
     if text is None:
         return default_model_names()
@@ -59,6 +59,13 @@ def _model_names(text):
         raise UsageError(
             f"unknown model(s): {', '.join(unknown)}; choose from {', '.join(known)}"
         )
+    if preset is None:
+        needing = [name for name in names if name in preset_model_names()]
+        if needing:
+            raise UsageError(
+                f"{', '.join(needing)} needs --preset: a keras-hub preset name or a folder "
+                "made with save_to_preset"
+            )
     return names
 
 
@@ -178,8 +185,8 @@ def tagging_command(args, out, err):
     if output is not None and output.suffix.lower() not in (".md", ".json"):
         raise UsageError(f"--task tagging writes .md or .json; got '{output}'")
     names = tagger_names()
-    models = names if args.models is None else _listed(args.models)
-    unknown = [name for name in models if name not in names]
+    models = None if args.models is None else _listed(args.models)
+    unknown = [name for name in models or () if name not in names]
     if unknown:
         raise UsageError(f"no tagger named {', '.join(unknown)}; taggers: {', '.join(names)}")
     def read(path):
@@ -205,7 +212,7 @@ def tagging_command(args, out, err):
         result = compare_taggers(
             X, y, X_test=X_test, y_test=y_test, models=models, cv=args.cv,
             epochs=args.epochs, max_epochs=args.max_epochs, baseline=not args.no_baseline,
-            random_state=args.random_state, progress=progress,
+            random_state=args.random_state, progress=progress, preset=args.preset,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -261,7 +268,7 @@ def compare_command(args, out, err):
                 "of sknn_text: pip install -e '.[plot]')"
             ) from None
         matplotlib.use("Agg")
-    names = _model_names(args.models)
+    names = _model_names(args.models, args.preset)
     texts, target, source = _load_data(args)
     from ..compare import check_folds, compare_models, default_models, infer_task
 
@@ -284,7 +291,8 @@ def compare_command(args, out, err):
 
     _quiet_keras()
     registry = default_models(
-        task, epochs=args.epochs, max_epochs=args.max_epochs, random_state=args.random_state
+        task, epochs=args.epochs, max_epochs=args.max_epochs, random_state=args.random_state,
+        preset=args.preset,
     )
     missing = [name for name in names if name not in registry]
     if missing:

@@ -77,6 +77,11 @@ def model_descriptions():
     }
 
 
+def preset_model_names():
+    """The models that need a ``preset`` (the pretrained encoders)."""
+    return [family.name for family in _compared_families() if family.compare.needs_preset]
+
+
 def default_model_names():
     """The models ``sknn-text compare`` runs without ``--models``."""
     names = [family.name for family in _compared_families() if family.compare.default]
@@ -95,7 +100,13 @@ def _first_step(features, sequence_length):
 
 
 def default_models(
-    task="classification", *, epochs=None, max_epochs=None, random_state=0, sequence_length=128
+    task="classification",
+    *,
+    epochs=None,
+    max_epochs=None,
+    random_state=0,
+    sequence_length=128,
+    preset=None,
 ):
     """The models that ``sknn-text compare`` cross-validates, by short name.
 
@@ -122,12 +133,17 @@ def default_models(
     sequence_length : int, default=128
         Tokens kept per document by the token-sequence models (longer
         documents are truncated at the end).
+    preset : str, default=None
+        The keras-hub preset (a name or a folder written by
+        ``save_to_preset``) of the pretrained encoders (``"pretrained"``),
+        which are left out without one.
 
     Returns
     -------
     models : dict of str to Pipeline
         Unfitted pipelines over raw documents: the baseline ``"lr"``, then
-        one per family of the registry that ``compare`` offers.
+        one per family of the registry that ``compare`` offers (those that
+        need a ``preset`` only when it is given).
         ``sknn-text compare`` runs {defaults} unless ``--models`` names
         others.
 
@@ -148,9 +164,9 @@ def default_models(
     estimator_task = _ESTIMATOR_TASK[task]
     models = {BASELINE_NAME: make_baseline(task)}
     for family in _compared_families():
-        if estimator_task not in family.estimators:
-            continue
         entry = family.compare
+        if estimator_task not in family.estimators or (entry.needs_preset and preset is None):
+            continue
         params = {
             "batch_size": 64,
             **entry.params,
@@ -161,10 +177,11 @@ def default_models(
             params["epochs"] = epochs
         if max_epochs is not None:
             params["max_epochs"] = max_epochs
+        if entry.needs_preset:
+            params["preset"] = preset
         estimator = resolve(family.estimators[estimator_task])(**params)
-        models[family.name] = make_pipeline(
-            _first_step(entry.features, sequence_length), estimator
-        )
+        first = [] if entry.features == "text" else [_first_step(entry.features, sequence_length)]
+        models[family.name] = make_pipeline(*first, estimator)
     return models
 
 

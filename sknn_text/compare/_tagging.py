@@ -77,7 +77,11 @@ def _featurize(X):
     return [[crf_token_features(s, i) for i in range(len(s))] for s in X]
 
 
-def make_tagger(cls, *, epochs=None, max_epochs=None, random_state=0):
+def _needs_preset(family):
+    return family.compare is not None and family.compare.needs_preset
+
+
+def make_tagger(cls, *, epochs=None, max_epochs=None, random_state=0, preset=None):
     """An unfitted tagger of class ``cls`` as a comparison fits it.
 
     Parameters
@@ -91,8 +95,12 @@ def make_tagger(cls, *, epochs=None, max_epochs=None, random_state=0):
         stopping rule; None keeps the class's own. Ignored with ``epochs``.
     random_state : int, default=0
         Seed of the network.
+    preset : str or None, default=None
+        The keras-hub preset of a tagger that takes one (``"pretrained"``).
     """
     params = {"random_state": random_state}
+    if preset is not None:
+        params["preset"] = preset
     if epochs is not None:
         params["epochs"] = epochs
     if max_epochs is not None:
@@ -102,7 +110,7 @@ def make_tagger(cls, *, epochs=None, max_epochs=None, random_state=0):
 
 def compare_taggers(
     X, y, *, X_test=None, y_test=None, models=None, cv=3, epochs=None, max_epochs=None,
-    baseline=True, random_state=0, progress=None,
+    baseline=True, random_state=0, progress=None, preset=None,
 ):
     """Fit each tagger (and the CRF baseline) on the same splits; score chunk F1.
 
@@ -113,7 +121,8 @@ def compare_taggers(
     X_test, y_test : list of list, default=None
         Test sentences; None cross-validates on ``cv`` folds of ``X``.
     models : list of str, default=None
-        Family names (:func:`tagger_names`); None takes them all.
+        Family names (:func:`tagger_names`); None takes them all (those that
+        need a ``preset`` only when it is given).
     cv : int, default=3
         Folds without a test set.
     epochs : int or None, default=None
@@ -128,6 +137,9 @@ def compare_taggers(
         Seed of the folds and the networks.
     progress : callable or None
         Called as ``progress(name, split, f1)`` after each fit.
+    preset : str or None, default=None
+        The keras-hub preset (a name or a ``save_to_preset`` folder) of the
+        pretrained tagger (``"pretrained"``).
 
     Returns
     -------
@@ -145,18 +157,22 @@ def compare_taggers(
         ]
     else:
         splits = [(X, y, X_test, y_test)]
-    names = list(models or tagger_names())
+    modules = {family.name: family for family in families()}
+    names = list(models or [
+        name for name in tagger_names() if preset is not None or not _needs_preset(modules[name])
+    ])
     builders, notes = {}, []
     if baseline:
         if make_crf_baseline() is None:
             notes.append("no CRF baseline: pip install sklearn-crfsuite")
         else:
             builders[BASELINE] = None
-    modules = {family.name: family for family in families()}
     for name in names:
         family = modules.get(name)
         if family is None or "tagger" not in family.estimators:
             raise ValueError(f"No tagger named {name!r}; taggers are {tagger_names()}.")
+        if _needs_preset(family) and preset is None:
+            raise ValueError(f"The {name!r} tagger needs a preset (--preset).")
         builders[name] = resolve(family.estimators["tagger"])
     rows = []
     for name, cls in builders.items():
@@ -168,7 +184,8 @@ def compare_taggers(
                 pred = [list(tags) for tags in model.predict(_featurize(X_eval))]
             else:
                 model = make_tagger(
-                    cls, epochs=epochs, max_epochs=max_epochs, random_state=random_state
+                    cls, epochs=epochs, max_epochs=max_epochs, random_state=random_state,
+                    preset=preset if _needs_preset(modules[name]) else None,
                 )
                 pred = model.fit(X_fit, y_fit).predict(X_eval)
             seconds += time.perf_counter() - start
