@@ -55,7 +55,8 @@ class Parameter:
         needs a document head, reading backwards a head that may see the
         future (not a language model's).
     positional : bool
-        Accept it as the first positional argument (``hidden_layer_sizes``).
+        Accept it as the first positional argument (``hidden_layer_sizes``),
+        unless the head has a positional parameter of its own.
     """
 
     default: Any
@@ -154,7 +155,10 @@ class Encoder:
 
     def parameters_for(self, head):
         """The parameters that apply under ``head``."""
-        has = {"document": not head._per_step_outputs, "future": not head._causal}
+        has = {
+            "document": not getattr(head, "_per_step_outputs", False),
+            "future": not getattr(head, "_causal", False),
+        }
         return {
             name: parameter
             for name, parameter in self.parameters.items()
@@ -218,11 +222,17 @@ def compose(name, *, head, inputs, encoder, module, doc, defaults=None):
     if unknown:
         raise TypeError(f"{name}: defaults for unknown parameters {sorted(unknown)}")
     annotations, namespace = {}, {}
+    # A head with a positional parameter of its own (an autoencoder's
+    # n_components) keeps the first place.
+    head_first = dataclasses.is_dataclass(head) and any(
+        not field.kw_only for field in dataclasses.fields(head)
+    )
     for key, parameter in own.items():
         value = defaults.pop(key, parameter.default)
         annotations[key] = object
+        positional = parameter.positional and not head_first
         namespace[key] = dataclasses.field(
-            default=value, **({"kw_only": False} if parameter.positional else {})
+            default=value, **({"kw_only": False} if positional else {})
         )
     for key, value in defaults.items():  # a new default for an inherited parameter
         annotations[key] = _annotation(key, head, inputs)

@@ -191,7 +191,12 @@ def test_registry_refuses_clashes_and_built_in_removal():
 
 def test_public_names_come_from_the_registry():
     from sknn_text import (
-        classifiers, decomposition, language_models, regressors, taggers, translators,
+        classifiers,
+        decomposition,
+        language_models,
+        regressors,
+        taggers,
+        translators,
     )
 
     task_modules = {

@@ -1,22 +1,26 @@
 """The MLP autoencoder: compression of document-feature matrices.
 
-The MLP's input handling (``_mlp.MLPNetwork``: a dense or CSR matrix, read one
-sparse mini-batch at a time) under the compression head
-(``_heads._autoencoder``): ``X -> hidden layers -> code -> reconstruction``.
+The MLP's encoder (``_mlp.ENCODER``) on a feature matrix (``FeatureInput``: a
+dense or CSR matrix, read one sparse mini-batch at a time) under the
+compression head (``_heads._autoencoder``): ``X -> hidden layers -> code ->
+reconstruction``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-
+from .._composition import compose
 from .._heads._autoencoder import AutoencoderHead
-from .._params import estimator
-from ._mlp import MLPNetwork
+from ._features import FeatureInput
+from ._mlp import ENCODER
 
-
-@estimator
-class MLPTextAutoencoder(AutoencoderHead, MLPNetwork):
-    """Autoencoder that compresses document-feature matrices into dense codes.
+MLPTextAutoencoder = compose(
+    "MLPTextAutoencoder",
+    head=AutoencoderHead,
+    inputs=FeatureInput,
+    encoder=ENCODER,
+    module=__name__,
+    defaults={"hidden_layer_sizes": (), "batch_size": "auto"},
+    doc="""Autoencoder that compresses document-feature matrices into dense codes.
 
     Feed it TF-IDF or count features, dense or sparse: ``transform`` returns a
     code of ``n_components`` numbers per document, for any scikit-learn model
@@ -53,7 +57,5 @@ class MLPTextAutoencoder(AutoencoderHead, MLPNetwork):
     >>> model = make_pipeline(TfidfVectorizer(), codes, LogisticRegression())
     >>> model.fit(texts, labels).predict(["great film", "dull film"]).tolist()
     ['pos', 'neg']
-    """
-
-    hidden_layer_sizes: int | tuple[int, ...] = dataclasses.field(default=(), kw_only=True)
-    batch_size: int | str = "auto"
+    """,
+)

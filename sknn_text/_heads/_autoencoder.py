@@ -97,6 +97,7 @@ class AutoencoderHead(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
 
     _doc_rank = 0  # the size of the code comes first
     _per_step_outputs = False
+    _network_suffix = "_autoencoder"
     _parameter_constraints: ClassVar[dict] = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "code_activation": [StrOptions(set(CODE_ACTIVATIONS))],
