@@ -157,6 +157,19 @@ def test_every_built_in_family_lives_in_the_architectures_room():
             assert name in MODULES and LAYER_OF[name] == LAYER_OF["_architectures"], name
 
 
+#: Architecture modules still built by inheritance, each with what the encoder
+#: protocol lacks for it. The list only shrinks.
+NOT_YET_COMPOSED = {
+    # A keras-hub backbone is a nested model whose outputs a frozen fit computes
+    # once and caches; an Encoder has no step that runs before the epochs.
+    "_architectures._pretrained": "the frozen backbone's cached outputs",
+    "_architectures._pretrained_tagger": "the frozen backbone's cached outputs",
+    # An encoder-decoder: the Encoder protocol returns one encoding, and the
+    # decoder that reads it with attention, step by step, is a second network.
+    "_architectures._translation": "a decoder beside the encoder",
+}
+
+
 def test_estimators_are_composed_not_inherited():
     """An estimator is an encoder plus a head passed as values
     (``_composition.compose``): no architecture module defines a network class
@@ -165,7 +178,7 @@ def test_estimators_are_composed_not_inherited():
     from sknn_text._registry import built_in_families, resolve
 
     for name, path in MODULES.items():
-        if not name.startswith("_architectures."):
+        if not name.startswith("_architectures.") or name in NOT_YET_COMPOSED:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ClassDef):
@@ -177,5 +190,7 @@ def test_estimators_are_composed_not_inherited():
                 )
     for family in built_in_families():
         for class_name in family.estimators.values():
+            if family.module_of(class_name).removeprefix("sknn_text.") in NOT_YET_COMPOSED:
+                continue
             cls = resolve(class_name)
             assert issubclass(cls, Composed) and cls._encoder is not None, class_name
