@@ -156,13 +156,18 @@ def check_pairs(X, y):
             f"X and y must hold the same number of sentences; got {len(sources)} "
             f"sources and {len(targets)} targets."
         )
-    for name, texts in (("X", sources), ("y", targets)):
-        for position, text in enumerate(texts):
-            if not text.strip():
-                raise ValueError(
-                    f"Sentence {position} of {name} is empty; drop empty pairs before fitting."
-                )
-    return sources, targets
+    return check_sentences(sources, "X"), check_sentences(targets, "y")
+
+
+def check_sentences(texts, name="X"):
+    """``texts``, refused if one is empty (or only spaces)."""
+    for position, text in enumerate(texts):
+        if not text.strip():
+            raise ValueError(
+                f"Sentence {position} of {name} is empty; there is nothing to translate "
+                "(drop empty pairs before fitting)."
+            )
+    return texts
 
 
 def packed(source_ids, target_ids):

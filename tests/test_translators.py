@@ -239,6 +239,11 @@ def test_bad_input_is_refused_and_leaves_the_estimator_unfitted(X, y, error, mes
     assert not hasattr(translator, "model_")
 
 
+def test_an_empty_source_is_refused_in_predict(fitted):
+    with pytest.raises(ValueError, match="Sentence 1 of X is empty"):
+        fitted["lstm"].predict(["a cat", " "])
+
+
 def test_parameters_are_validated_and_cloned():
     translator = TransformerTranslator(beam_size=2, level="char")
     assert clone(translator).get_params() == translator.get_params()

@@ -37,6 +37,7 @@ from .._translation_text import (
     START_ID,
     TextCodec,
     check_pairs,
+    check_sentences,
     packed,
     right_padded,
 )
@@ -234,7 +235,7 @@ class TranslatorHead:
     # -------------------------------------------------------------- decoding
     def _source_ids(self, X):
         check_is_fitted(self, "model_")
-        sources = check_documents(X)
+        sources = check_sentences(check_documents(X))
         return self._text_codecs()[0].encode(sources)
 
     def _length_limits(self, source_ids):
