@@ -176,14 +176,16 @@ def main():
         path = Path(folder) / "imdb_stream.csv.gz"
         base = write_corpus(path, args.scale)
         for _ in range(args.repeats):
-            rows.append(run("memory", path, base))
-            rows.append(run("stream-1x", path, base))
-            rows.append(run(f"stream-{args.scale}x", path, base * args.scale))
-    for row in rows:
-        print(row)
+            for mode, n_documents in [
+                ("memory", base),
+                ("stream-1x", base),
+                (f"stream-{args.scale}x", base * args.scale),
+            ]:
+                rows.append(run(mode, path, n_documents))
+                print(rows[-1], flush=True)  # each run as soon as it ends
     parallel = [] if args.skip_data_parallel else [data_parallel(1), data_parallel(2)]
     for row in parallel:
-        print(row)
+        print(row, flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "streaming.json").write_text(
         json.dumps({"scale": args.scale, "rows": rows, "data_parallel": parallel}, indent=1)
