@@ -8,6 +8,7 @@ sparse mini-batch at a time) under the compression head
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 from .._heads._autoencoder import AutoencoderHead
 from .._params import estimator
@@ -57,3 +58,11 @@ class MLPTextAutoencoder(AutoencoderHead, MLPNetwork):
 
     hidden_layer_sizes: int | tuple[int, ...] = dataclasses.field(default=(), kw_only=True)
     batch_size: int | str = "auto"
+
+    _parameter_docs: ClassVar[dict] = {
+        "hidden_layer_sizes": (
+            "int or tuple of int",
+            """Units of each hidden layer of the encoder, before the code.
+            ``()`` means none: the code reads the features directly.""",
+        ),
+    }
