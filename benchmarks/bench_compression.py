@@ -25,6 +25,7 @@ unit. Needs shared/datasets/{rt_polarity,20newsgroups_bydate,bbc_news}.
 """
 
 import argparse
+import csv
 import sys
 import time
 from pathlib import Path
@@ -115,6 +116,7 @@ def run_fold(fold, variants, n_components, max_features):
 
 
 def main():
+    csv.field_size_limit(sys.maxsize)  # a 20newsgroups post is longer than the default
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--datasets", default=",".join(DATASETS))

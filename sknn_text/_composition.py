@@ -190,7 +190,7 @@ class Composed:
         return hint if size_hint is None else size_hint(self, hint)
 
 
-def compose(name, *, head, inputs, encoder, module, doc, defaults=None):
+def compose(name, *, head, inputs, encoder, module, doc, defaults=None, docs=None):
     """The public estimator class ``name``: ``head`` over ``encoder`` over ``inputs``.
 
     Parameters
@@ -211,6 +211,9 @@ def compose(name, *, head, inputs, encoder, module, doc, defaults=None):
     defaults : dict, default=None
         Defaults of this composition, for the encoder's parameters or any
         inherited one (``dropout``, ``learning_rate``).
+    docs : dict, default=None
+        Parameter -> ``(type, text)``: the encoder's description of a
+        parameter in this task's words.
 
     Returns
     -------
@@ -247,7 +250,7 @@ def compose(name, *, head, inputs, encoder, module, doc, defaults=None):
         _encoder_settings=(*own, *encoder.reads),
         _network_name=encoder.name + getattr(head, "_network_suffix", ""),
         _parameter_constraints={key: p.constraint for key, p in own.items()},
-        _parameter_docs={key: (p.kind, p.doc) for key, p in own.items()},
+        _parameter_docs={**{key: (p.kind, p.doc) for key, p in own.items()}, **(docs or {})},
         _doc_wording={key: text.format(output=output) for key, text in encoder.wording.items()},
     )
     if encoder.auto_budget is not None:

@@ -20,6 +20,13 @@ MLPTextAutoencoder = compose(
     encoder=ENCODER,
     module=__name__,
     defaults={"hidden_layer_sizes": (), "batch_size": "auto"},
+    docs={
+        "hidden_layer_sizes": (
+            "int or tuple of int",
+            """Units of each hidden layer of the encoder, before the code.
+            ``()`` means none: the code reads the features directly.""",
+        )
+    },
     doc="""Autoencoder that compresses document-feature matrices into dense codes.
 
     Feed it TF-IDF or count features, dense or sparse: ``transform`` returns a

@@ -95,7 +95,7 @@ class AutoencoderHead(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
     code_activation: str = "identity"
     loss: str = "multinomial"
 
-    _doc_rank = 0  # the size of the code comes first
+    _doc_rank = -1  # the size of the code comes first
     _per_step_outputs = False
     _network_suffix = "_autoencoder"
     _parameter_constraints: ClassVar[dict] = {
@@ -112,15 +112,15 @@ class AutoencoderHead(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         "code_activation": (
             '{"identity", "tanh", "relu", "logistic"}',
             """Activation of the code layer. ``"identity"`` gives a linear
-            code, as LSA's, which a linear model downstream reads best.""",
+            code, as LSA's.""",
         ),
         "loss": (
             '{"multinomial", "mse", "cosine"}',
             """How a reconstruction is scored against its unit-norm row:
             ``"multinomial"``, a softmax over the features and the
             cross-entropy to the row's share of its total weight;
-            ``"mse"``, the mean squared error; ``"cosine"``, the cosine
-            distance. See the user guide, "Compressing documents".""",
+            ``"mse"``, the squared distance (summed over the features);
+            ``"cosine"``, the cosine distance. See the user guide, "Compressing documents".""",
         ),
     }
     _attribute_docs = """\
