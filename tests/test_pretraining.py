@@ -30,7 +30,7 @@ FILLER = ["the", "film", "movie", "plot", "was", "and", "it", "a", "story"]
 
 
 def _text(label):
-    words = list(RNG.choice(FILLER, 5)) + [RNG.choice(GOOD if label else BAD)]
+    words = [*RNG.choice(FILLER, 5), RNG.choice(GOOD if label else BAD)]
     RNG.shuffle(words)
     return " ".join(words)
 
@@ -178,7 +178,8 @@ def test_a_transformer_classifier_takes_the_blocks_and_first_positions():
     _assert_same(start["encoder_0"], _weights(lm.model_.get_layer("decoder_0")))
     positions = start["position_embedding"][0]
     assert positions.shape == (6, 8)  # the texts' 6 words; the language model read 4
-    np.testing.assert_array_equal(positions[:4], _weights(lm.model_.get_layer("position_embedding"))[0])
+    pretrained_positions = _weights(lm.model_.get_layer("position_embedding"))[0]
+    np.testing.assert_array_equal(positions[:4], pretrained_positions)
 
 
 def test_a_regressor_starts_from_the_language_model_too(lm):
@@ -189,7 +190,7 @@ def test_a_regressor_starts_from_the_language_model_too(lm):
 
 def test_ids_of_another_tokenizer_are_refused(lm):
     clf = LSTMTextClassifier(pretrained=lm, epochs=1)
-    with pytest.raises(ValueError, match="another vocabulary.*lm.tokenizer()"):
+    with pytest.raises(ValueError, match=r"another vocabulary.*lm\.tokenizer\(\)"):
         make_pipeline(TextTokenizer(), clf).fit(TEXTS, LABELS)
     wide = TextTokenizer(vocabulary=[f"w{i}" for i in range(50)] + FILLER)
     with pytest.raises(ValueError, match="knows ids 0 to"):
@@ -200,7 +201,7 @@ def test_ids_of_another_tokenizer_are_refused(lm):
 def test_a_language_model_of_another_kind_is_refused(lm):
     X = lm.tokenizer().fit(TEXTS).transform(TEXTS)
     gru = GRULanguageModel(units=4, **TINY).fit(UNLABELLED)
-    with pytest.raises(ValueError, match="'gru' layers.*'lstm' layers"):
+    with pytest.raises(ValueError, match=r"'gru' layers.*'lstm' layers"):
         LSTMTextClassifier(pretrained=gru).fit(X, LABELS)
     with pytest.raises(ValueError, match="not fitted"):
         LSTMTextClassifier(pretrained=LSTMLanguageModel()).fit(X, LABELS)

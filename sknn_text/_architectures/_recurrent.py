@@ -213,7 +213,8 @@ PARAMETERS = {
 
 def _recurrent_layers(model):
     """The recurrent layers of ``model`` (bidirectional wrappers whole), first to last."""
-    return [layer for layer in model.layers if isinstance(layer, (layers.RNN, layers.Bidirectional))]
+    kinds = (layers.RNN, layers.Bidirectional)
+    return [layer for layer in model.layers if isinstance(layer, kinds)]
 
 
 #: A language model's recurrent layers start the other heads' (``pretrained``).
