@@ -142,7 +142,7 @@ def test_a_bidirectional_tagger_starts_its_forward_half_from_the_language_model(
     tags = [["POS" if word in GOOD else "NEG" if word in BAD else "O" for word in s]
             for s in sentences]
     at_start = _AtStart()
-    tagger = LSTMTextTagger(pretrained=lm, epochs=2, callbacks=[at_start], random_state=0)
+    tagger = LSTMTextTagger(pretrained=lm, epochs=1, callbacks=[at_start], random_state=0)
     tagger.fit(sentences, tags)
     assert len(tagger.predict(sentences[:2])[0]) == len(sentences[0])
     first, second = [
@@ -234,7 +234,7 @@ def test_clone_shares_the_language_model_and_grid_search_runs(lm):
         make_pipeline(lm.tokenizer(), LSTMTextClassifier(pretrained=lm, epochs=1)),
         {"lstmtextclassifier__gradual_unfreezing": [0, 1]},
         cv=2,
-    ).fit(TEXTS, LABELS)
+    ).fit(TEXTS[:60], LABELS[:60])
     assert search.best_estimator_[-1].pretrained is lm
 
 
