@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._params import estimator
+from ._pretraining import Pretrained
 
 #: What a :attr:`Parameter.needs` of a head: ``"document"``, a head that reads
 #: one vector per document; ``"future"``, a head that may read the tokens after
@@ -91,6 +92,11 @@ class Source:
         The token embedding, for a head that ties its output to it.
     sparse : bool
         Features arrive as a sparse matrix.
+    gate : callable or None
+        Set when layers pretrained by a language model are unfrozen one at a
+        time (``gradual_unfreezing``): an encoder that can be pretrained
+        passes its embedded input and the output of each of its layers through
+        :meth:`gated`.
     """
 
     inputs: Any
@@ -100,10 +106,34 @@ class Source:
     mask_layer: type | None = None
     embedding: Any = None
     sparse: bool = False
+    gate: Callable | None = None
 
     def padding_mask(self):
         """Which positions of ``inputs`` are real: ``(batch, steps)`` booleans."""
         return self.mask_layer(name="padding_mask")(self.inputs)
+
+    def gated(self, x):
+        """``x`` through the next gradient gate (see ``gate``), or ``x`` itself."""
+        return x if self.gate is None else self.gate(x)
+
+
+@dataclass(frozen=True)
+class Pretraining:
+    """How a language model of an encoder starts the encoder's other estimators.
+
+    Attributes
+    ----------
+    layers : callable
+        ``layers(model)``: the encoder's layers in a built model, first to
+        last. A language model's and another head's list the same layers, in
+        the same order, for the same sizes.
+    sizes : tuple of str
+        The parameters that set the shapes of those layers' weights: an
+        estimator started from a language model takes their values from it.
+    """
+
+    layers: Callable
+    sizes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +171,9 @@ class Encoder:
     size_hint : callable or None
         ``size_hint(estimator, hint)``: what makes the network large, for an
         out-of-memory message, given the input's ``hint``.
+    pretraining : Pretraining or None
+        Set when a language model of this encoder can start its classifiers,
+        regressors and taggers (their ``pretrained`` parameter).
     """
 
     name: str
@@ -152,6 +185,7 @@ class Encoder:
     bounded_length: bool = False
     stepping: Callable | None = None
     size_hint: Callable | None = None
+    pretraining: Pretraining | None = None
 
     def parameters_for(self, head):
         """The parameters that apply under ``head``."""
@@ -176,13 +210,17 @@ class Composed:
 
     def _encode(self, seeds, *, l2, per_step):
         source = self._source(seeds)
-        settings = {name: getattr(self, name) for name in self._encoder_settings}
+        settings = self._encoder_values()
         encoding = self._encoder.build(
             source, per_step=per_step, causal=self._causal, l2=l2, seeds=seeds, **settings
         )
         if source.embedding is not None:
             encoding = dataclasses.replace(encoding, embedding=source.embedding)
         return encoding
+
+    def _encoder_values(self):
+        """The settings passed to the encoder's ``build``."""
+        return {name: getattr(self, name) for name in self._encoder_settings}
 
     def _size_hint(self):
         hint = super()._size_hint()
@@ -255,7 +293,11 @@ def compose(name, *, head, inputs, encoder, module, doc, defaults=None, docs=Non
     )
     if encoder.auto_budget is not None:
         namespace["_auto_budget"] = encoder.auto_budget
-    return estimator(type(name, (head, Composed, inputs), namespace))
+    bases = (head, Composed, inputs)
+    # A language model pretrains; the estimators of the other heads start from one.
+    if encoder.pretraining is not None and not head._causal:
+        bases = (head, Pretrained, Composed, inputs)
+    return estimator(type(name, bases, namespace))
 
 
 def _annotation(name, *classes):

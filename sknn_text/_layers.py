@@ -372,3 +372,29 @@ class TiedEmbedding(layers.Embedding):
 
     def compute_mask(self, inputs, mask=None):
         return None
+
+
+@keras.saving.register_keras_serializable(package="sknn_text")
+class GradientGate(layers.Layer):
+    """The identity, through which gradients flow only while the gate is open.
+
+    Its one weight, ``open`` (not trained), is 1 or 0: the output is
+    ``stop_gradient(x) + open * (x - stop_gradient(x))``, exactly ``x`` either
+    way, but the layers below get no gradient (so no update) while it is 0.
+    Setting the weight between epochs unfreezes them without retracing the
+    training step (``_pretraining``: gradual unfreezing).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        self.open = self.add_weight(shape=(), initializer="ones", trainable=False, name="open")
+
+    def call(self, inputs):
+        held = ops.stop_gradient(inputs)
+        return held + ops.cast(self.open, inputs.dtype) * (inputs - held)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape

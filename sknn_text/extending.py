@@ -10,11 +10,16 @@ An estimator of sknn_text is composed of three values (:func:`compose`):
   :class:`SequenceInput` (token ids and numeric series: embedding,
   pretrained vectors, the unknown-word rule), :class:`TokenInput` (a
   tagger's sentences of tokens), :class:`FeatureInput` (TF-IDF and other
-  feature matrices, dense or sparse); a language model's head brings its own
-  (pass :class:`BaseTextNetwork`);
+  feature matrices, dense or sparse); a language model's head reads raw texts
+  itself (pass :class:`TextInput`, whose ``tokenizer()`` numbers texts as the
+  model does, or :class:`BaseTextNetwork`);
 * a head, the task: :class:`ClassifierHead`, :class:`RegressorHead`,
   :class:`TaggerHead`, :class:`LanguageModelHead`. It encodes ``y``, builds
   the output on the encoding and decodes predictions.
+
+An encoder that declares a :class:`Pretraining` lets a fitted language model
+of it start its classifiers, regressors and taggers (their ``pretrained``
+parameter; see the user guide, "Pretraining on your own texts").
 
 A new architecture is one encoder, and every task's estimator is one
 :func:`compose` call; a :class:`Family` entry passed to :func:`register`
@@ -40,10 +45,11 @@ from ._architectures._cnn import encode_convolutional
 from ._architectures._features import FeatureInput
 from ._architectures._inputs import SequenceInput, validate_feature_matrix
 from ._architectures._recurrent import encode_recurrent
+from ._architectures._texts import TextInput
 from ._architectures._tokens import TokenInput
 from ._architectures._transformer import encode_transformer
 from ._base import BaseTextNetwork
-from ._composition import Encoder, Parameter, Source, compose
+from ._composition import Encoder, Parameter, Pretraining, Source, compose
 from ._heads._base import Encoding, OutputSpec
 from ._heads._classifier import ClassifierHead
 from ._heads._language_model import LanguageModelHead
@@ -64,11 +70,13 @@ __all__ = [
     "LanguageModelHead",
     "OutputSpec",
     "Parameter",
+    "Pretraining",
     "RegressorHead",
     "Seeds",
     "SequenceInput",
     "Source",
     "TaggerHead",
+    "TextInput",
     "TokenInput",
     "compose",
     "encode_convolutional",

@@ -46,7 +46,7 @@ LAYERS = [
     # 3: the epoch loop and the heads
     {
         "_loop.training", "_loop.schedule", "_loop.state", "_saving.persistable",
-        "_heads", "_heads._base", "_composition",
+        "_heads", "_heads._base", "_composition", "_pretraining",
         "_heads._document", "_heads._classifier", "_heads._regressor", "_heads._tagger",
         "_heads._language_model", "_heads._autoencoder", "_heads._translator",
     },

@@ -197,9 +197,8 @@ class SequenceInput(BaseTextNetwork):
             self._vocabulary_size = None
             self._n_channels = None
             if tokens:
-                self._vocabulary_size = self.vocabulary_size or _vocabulary_size(X)
-                if self.embeddings is not None:
-                    self._vocabulary_size = self._pretrained_size(X)
+                size = _vocabulary_size(X)  # checks the ids first
+                self._vocabulary_size = self._pretrained_size(X) or self.vocabulary_size or size
             else:
                 if self.embeddings is not None:
                     raise ValueError(
@@ -247,6 +246,8 @@ class SequenceInput(BaseTextNetwork):
         return inputs, (inputs - mean) / scale
 
     def _pretrained_size(self, X):
+        if self.embeddings is None:
+            return None
         vectors = as_word_vectors(self.embeddings)
         size = len(vectors) + FIRST_TOKEN_ID
         if self.vocabulary_size not in (None, size):
@@ -282,8 +283,7 @@ class SequenceInput(BaseTextNetwork):
             return Source(inputs, x, "series", length=self.n_features_in_)
         return Source(inputs, x, "token_ids", length=self.n_features_in_, mask_layer=PaddingMask)
 
-    def _embedding_weights(self):
-        """Pretrained embedding rows for token input, or None."""
+    def _embedding_weights(self):  # pretrained embedding rows for token ids, or None
         if self.embeddings is None or self._vocabulary_size is None:
             return None
         return as_word_vectors(self.embeddings).embedding_matrix()

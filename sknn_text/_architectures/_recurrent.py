@@ -22,8 +22,7 @@ import keras
 from keras import layers
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import BaseTextNetwork
-from .._composition import Encoder, Parameter, compose
+from .._composition import Encoder, Parameter, Pretraining, compose
 from .._docs import (
     LANGUAGE_MODEL_EXAMPLE,
     SERIES_REGRESSOR_EXAMPLE,
@@ -40,6 +39,7 @@ from .._heads._tagger import TaggerHead
 from .._layers import Seeds
 from ._inputs import SequenceInput, layer_sizes, sequence_input
 from ._stepping import cached_generator
+from ._texts import TextInput
 from ._tokens import TokenInput
 
 _CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
@@ -68,6 +68,7 @@ def encode_recurrent(
     pooling="last",
     summarize=True,
     seeds,
+    gate=None,
 ):
     """Stacked (optionally bidirectional) recurrent layers over ``x``.
 
@@ -92,6 +93,9 @@ def encode_recurrent(
         (one vector per document) instead of one vector per position.
     seeds : Seeds
         Seeds of the initializers and dropout layers.
+    gate : callable, default=None
+        Applied to ``x`` and to the output of every recurrent layer
+        (``Source.gated``: gradual unfreezing of a pretrained network).
 
     Returns
     -------
@@ -99,6 +103,8 @@ def encode_recurrent(
     """
     layer_class = _CELLS[cell]
     final_state = summarize and pooling == "last"
+    gate = gate or (lambda tensor: tensor)
+    x = gate(x)
     for depth, n_units in enumerate(units):
         if dropout > 0:
             x = layers.Dropout(dropout, seed=seeds())(x)
@@ -114,6 +120,7 @@ def encode_recurrent(
             x = layers.Bidirectional(forward, backward_layer=backward)(x)
         else:
             x = forward(x)
+        x = gate(x)
     return Encoding(
         inputs,
         x,
@@ -155,6 +162,7 @@ def _build(source, *, per_step, causal, l2, seeds, cell, units, dropout, **setti
         dropout=dropout,
         summarize=not per_step,
         seeds=seeds,
+        gate=source.gated,
         **settings,
     )
 
@@ -203,7 +211,17 @@ PARAMETERS = {
 }
 
 
-def recurrent_encoder(cell):
+def _recurrent_layers(model):
+    """The recurrent layers of ``model`` (bidirectional wrappers whole), first to last."""
+    kinds = (layers.RNN, layers.Bidirectional)
+    return [layer for layer in model.layers if isinstance(layer, kinds)]
+
+
+#: A language model's recurrent layers start the other heads' (``pretrained``).
+_PRETRAINING = Pretraining(_recurrent_layers, sizes=("units",))
+
+
+def recurrent_encoder(cell, *, pretraining=None):
     """The :class:`~sknn_text.extending.Encoder` of recurrent ``cell`` layers
     (``"simple_rnn"``, ``"lstm"`` or ``"gru"``)."""
     return Encoder(
@@ -213,11 +231,14 @@ def recurrent_encoder(cell):
         wording={"dropout_where": "on the input of every recurrent layer and before {output}"},
         stepping=_stepping,
         size_hint=_size_hint,
+        pretraining=pretraining,
     )
 
 
-_SIMPLE_RNN_ENCODER, _LSTM_ENCODER, _GRU_ENCODER = map(
-    recurrent_encoder, ("simple_rnn", "lstm", "gru")
+# SimpleRNN has no language model, so nothing to start from.
+_SIMPLE_RNN_ENCODER = recurrent_encoder("simple_rnn")
+_LSTM_ENCODER, _GRU_ENCODER = (
+    recurrent_encoder(cell, pretraining=_PRETRAINING) for cell in ("lstm", "gru")
 )
 #: Defaults of each task: a language model reads a larger vocabulary (Zaremba
 #: et al. 2014: dropout between layers), a tagger reads both directions.
@@ -327,7 +348,7 @@ def _language_model_doc(layer, name):
 
 LSTMLanguageModel, GRULanguageModel = (
     compose(
-        name, head=LanguageModelHead, inputs=BaseTextNetwork, encoder=encoder,
+        name, head=LanguageModelHead, inputs=TextInput, encoder=encoder,
         module=__name__, doc=_language_model_doc(layer, name), defaults=_LANGUAGE_MODEL,
     )
     for name, layer, encoder in (

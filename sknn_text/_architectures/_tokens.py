@@ -234,8 +234,9 @@ class TokenInput(BaseTextNetwork):
                 for counter, value in zip(values, [*self._features(word), *columns], strict=False):
                     counter[value] += 1
         kept = {word: count for word, count in words.items() if count >= self.min_frequency}
-        if self.embeddings is not None:
-            kept.update(dict.fromkeys(as_word_vectors(self.embeddings).words, 1))
+        vectors = self._word_vectors()
+        if vectors is not None:
+            kept.update(dict.fromkeys(vectors.words, 1))
         self.vocabulary_ = _vocabulary(kept, 1, _UNKNOWN_WORD + 1)
         # Feature value ids count from 1 within each feature; 0 is unknown.
         self._feature_vocabularies = [_vocabulary(c, self.min_frequency, 1) for c in values]
@@ -250,9 +251,10 @@ class TokenInput(BaseTextNetwork):
         n_features = len(self._feature_vocabularies)
         columns = 1 + n_features + (MAX_CHARS if self.char_filters else 0)
         inputs = keras.Input(shape=(None, columns), dtype="int32", name="tokens")
+        vectors = self._word_vectors()
         x = TokenEmbedding(
             len(self.vocabulary_) + _UNKNOWN_WORD + 1,
-            self.embedding_dim if self.embeddings is None else self._vectors().dim,
+            self.embedding_dim if vectors is None else vectors.dim,
             sum(len(v) + 1 for v in self._feature_vocabularies),
             n_features,
             self.feature_dim,
@@ -273,14 +275,15 @@ class TokenInput(BaseTextNetwork):
             inputs, x, "tokens", length=self._longest_sentence, mask_layer=TokenPaddingMask
         )
 
-    def _vectors(self):
-        return as_word_vectors(self.embeddings)
+    def _word_vectors(self):
+        """The vectors that start the word embeddings (``embeddings``), or None."""
+        return None if self.embeddings is None else as_word_vectors(self.embeddings)
 
     def _initialize_model(self, model):
         """Pretrained ``embeddings`` into the rows of their words."""
-        if self.embeddings is None:
+        vectors = self._word_vectors()
+        if vectors is None:
             return
-        vectors = self._vectors()
         layer = model.get_layer("token_embedding")
         weights = layer.get_weights()
         for word, row in self.vocabulary_.items():

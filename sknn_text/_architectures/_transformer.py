@@ -14,8 +14,7 @@ from numbers import Integral
 from keras import layers
 from sklearn.utils._param_validation import Interval
 
-from .._base import BaseTextNetwork
-from .._composition import Encoder, Parameter, compose
+from .._composition import Encoder, Parameter, Pretraining, compose
 from .._docs import (
     LANGUAGE_MODEL_EXAMPLE,
     SERIES_REGRESSOR_EXAMPLE,
@@ -31,6 +30,7 @@ from .._heads._tagger import TaggerHead
 from .._layers import PositionEmbedding, TransformerEncoderBlock
 from ._inputs import SequenceInput
 from ._stepping import cached_transformer_generator
+from ._texts import TextInput
 from ._tokens import TokenInput
 
 
@@ -47,6 +47,7 @@ def encode_transformer(
     project=False,
     causal=False,
     seeds,
+    gate=None,
 ):
     """Position embeddings and ``n_blocks`` encoder blocks over ``x``.
 
@@ -72,15 +73,19 @@ def encode_transformer(
         Decoder blocks: each position attends only to itself and earlier ones.
     seeds : Seeds
         Seeds of the initializers and dropout layers.
+    gate : callable, default=None
+        Applied after the position embeddings and every block
+        (``Source.gated``: gradual unfreezing of a pretrained network).
 
     Returns
     -------
     encoding : Encoding
         One vector per position, mean-pooled by a document head.
     """
+    gate = gate or (lambda tensor: tensor)
     if project:
         x = layers.Dense(embedding_dim, kernel_initializer=seeds.glorot(), name="projection")(x)
-    x = PositionEmbedding(max_length, seed=seeds(), name="position_embedding")(x)
+    x = gate(PositionEmbedding(max_length, seed=seeds(), name="position_embedding")(x))
     for block in range(n_blocks):
         x = TransformerEncoderBlock(
             num_heads,
@@ -90,6 +95,7 @@ def encode_transformer(
             causal=causal,
             name=f"{'decoder' if causal else 'encoder'}_{block}",
         )(x)
+        x = gate(x)
     return Encoding(inputs, x, pooling="mean", dropout=dropout)
 
 
@@ -112,12 +118,19 @@ def _build(
         project=source.kind in ("series", "tokens"),
         causal=causal,
         seeds=seeds,
+        gate=source.gated,
     )
 
 
 def _stepping(estimator):
     """A language model's generation, one cached attention step per token."""
     return cached_transformer_generator(estimator, "_step_model")
+
+
+def _pretrained_layers(model):
+    """The position embeddings and the blocks of ``model``, first to last."""
+    kinds = (PositionEmbedding, TransformerEncoderBlock)
+    return [layer for layer in model.layers if isinstance(layer, kinds)]
 
 
 def _size_hint(estimator, hint):
@@ -152,6 +165,9 @@ ENCODER = Encoder(
     bounded_length=True,
     stepping=_stepping,
     size_hint=_size_hint,
+    pretraining=Pretraining(
+        _pretrained_layers, sizes=("num_heads", "feedforward_dim", "n_blocks", "embedding_dim")
+    ),
 )
 
 
@@ -235,7 +251,7 @@ TransformerTextTagger = compose(
 TransformerLanguageModel = compose(
     "TransformerLanguageModel",
     head=LanguageModelHead,
-    inputs=BaseTextNetwork,
+    inputs=TextInput,
     encoder=ENCODER,
     module=__name__,
     doc=docstring(

@@ -58,6 +58,8 @@ _HEADER, _PARAMS, _FITTED, _MODEL = (
     "fitted.json",
     "model.keras",
 )
+#: The entry of a parameter stored as an estimator of its own (``_write_step``).
+_ESTIMATOR = "__estimator__"
 #: What a pipeline step that does nothing is stored as.
 _PASSTHROUGH = ("passthrough", None)
 
@@ -199,20 +201,27 @@ def _write_step(archive, prefix, estimator, include_optimizer):
             f"Cannot save {name}: the fitted attribute(s) {unknown} are not part of "
             "the sknn_text format; use pickle or joblib."
         )
+    # A parameter that is itself one of our estimators (``pretrained``: a fitted
+    # language model) is stored whole, as a copy, under params/<name>/.
+    nested = {k: v for k, v in params.items() if is_registered(type(v))}
+    has_nested = False
+    for key, value in nested.items():
+        has_nested |= _write_step(archive, f"{prefix}params/{key}/", value, include_optimizer)
     encoded_params = _encode_all(
-        params,
+        {k: v for k, v in params.items() if k not in nested},
         "the parameter",
         "Set it to a plain value with set_params before saving (callbacks are "
         "only used during fit, so callbacks=None loses nothing), or use pickle "
         "or joblib for files you trust.",
     )
+    encoded_params.update({k: {_ESTIMATOR: type(v).__name__} for k, v in nested.items()})
     encoded_state = _encode_all(state, "the fitted attribute", "Use pickle or joblib.")
     archive.writestr(prefix + _PARAMS, json.dumps(encoded_params, indent=1))
     archive.writestr(prefix + _FITTED, json.dumps(encoded_state))
     if model is not None:
         data = model_to_bytes(model, include_optimizer=include_optimizer)
         archive.writestr(prefix + _MODEL, data)
-    return model is not None
+    return model is not None or has_nested
 
 
 # ---------------------------------------------------------------------- read
@@ -300,7 +309,16 @@ def read(path: str | os.PathLike | BinaryIO) -> SavedFile:
 def _read_step(archive, prefix, name):
     if not isinstance(name, str) or name not in storable_names():
         raise ValueError(f"{name!r} is not a class that the sknn_text format stores")
-    params = _decode_mapping(_read_json(archive, prefix + _PARAMS), _PARAMS)
+    params = _read_json(archive, prefix + _PARAMS)
+    if not isinstance(params, dict):
+        raise ValueError(f"{_PARAMS} does not hold a mapping")
+    nested = {
+        key: _read_step(archive, f"{prefix}params/{key}/", value[_ESTIMATOR])
+        for key, value in params.items()
+        if isinstance(value, dict) and set(value) == {_ESTIMATOR}
+    }
+    params = _decode_mapping({k: v for k, v in params.items() if k not in nested}, _PARAMS)
+    params.update(nested)
     state = _decode_mapping(_read_json(archive, prefix + _FITTED), _FITTED)
     has_model = prefix + _MODEL in archive.namelist()
     model_bytes = archive.read(prefix + _MODEL) if has_model else None

@@ -20,7 +20,7 @@ from .._registry import class_modules, resolve
 from .._version import __version__
 from ..embeddings import WordVectors
 from .encoding import SKLEARN_STEP_NAMES, build_sklearn_step
-from .file_format import fitted_attribute_names, read
+from .file_format import SavedEstimator, fitted_attribute_names, read
 from .file_format import save as write
 from .model_bytes import model_from_bytes
 
@@ -169,8 +169,12 @@ def _build(entry, saved):
             f"{where} is not a valid sknn_text file: it holds unknown fitted "
             f"attributes {unknown}."
         )
+    params = {  # a parameter stored as an estimator (``pretrained``)
+        key: _build(value, saved) if isinstance(value, SavedEstimator) else value
+        for key, value in entry.params.items()
+    }
     try:
-        estimator = cls(**entry.params)
+        estimator = cls(**params)
         estimator._validate_params()
     except (TypeError, ValueError) as error:
         raise ValueError(
