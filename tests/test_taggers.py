@@ -238,6 +238,7 @@ def test_the_cap_warning_names_the_line_that_called_fit():
         ([["a", 3]], [["O", "O"]], "Sentence 0 of X holds the token 3"),
         ([["a"], [("a", "DT")]], [["O"], ["O"]], "mixes tokens"),
         ([["a"]], "O", "y must be a list of tag lists"),
+        ([["a", "b"], ["c"]], [["O", "O"], ["O"]], "at least 2 distinct tags"),
     ],
 )
 def test_bad_input_names_the_sentence(X, y, message):

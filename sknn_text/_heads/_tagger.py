@@ -138,6 +138,11 @@ class TaggerHead:
             self.classes_ = np.array(tags)
         else:
             _check_known(y, self.classes_)
+        if reset and len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 distinct tags, but y holds only "
+                f"{list(self.classes_)}: there is nothing to choose between."
+            )
         index = {tag: position + 1 for position, tag in enumerate(self.classes_)}
         encoded = np.zeros((len(y), max(len(s) for s in y)), dtype=np.int32)
         for row, sentence in enumerate(y):
