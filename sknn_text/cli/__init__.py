@@ -64,7 +64,10 @@ def _fraction(text):
 
 
 def _build_parser():
+    from .._registry import families
     from ..compare._models import default_model_names, model_descriptions
+
+    translators = [family.name for family in families() if "translator" in family.estimators]
 
     parser = _Parser(
         prog=PROG,
@@ -90,7 +93,11 @@ def _build_parser():
             "fits the translators once on parallel text and scores BLEU and chrF on "
             "held-out pairs, against copying the source."
         ),
-        epilog=f"models:\n{model_help}",
+        epilog=(
+            f"models:\n{model_help}\n\n--task translation: {', '.join(translators)} (their "
+            "translators, at their defaults) and copy, the baseline that returns each "
+            "source unchanged"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = compare.add_mutually_exclusive_group()
