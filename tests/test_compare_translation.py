@@ -4,6 +4,7 @@ source, on a tiny synthetic parallel corpus written to temporary files."""
 import csv
 import gzip
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -210,3 +211,10 @@ def test_bad_requests_exit_2_with_one_line(capsys, files, argv, message):
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("sknn-text: error: "), err
     assert message.format(files) in err
+
+
+def test_a_missing_translate_extra_is_named_before_any_work(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sacrebleu", None)  # its import fails
+    status, out, err = run(capsys, "compare", "--task", "translation", "--csv", "no/such.csv")
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert "needs the translate extra (sacrebleu is missing)" in err

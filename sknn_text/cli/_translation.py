@@ -111,6 +111,14 @@ def translation_command(args, out, err):
     )
 
     _refuse_other_options(args)
+    try:
+        import sacrebleu  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            f"--task translation needs the translate extra ({exc.name} is missing): "
+            'pip install "sknn_text[translate]"'
+        ) from None
     output = Path(args.output) if args.output else None
     if output is not None:
         if output.suffix.lower() not in (".md", ".json"):
