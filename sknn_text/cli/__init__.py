@@ -53,8 +53,21 @@ def _positive_int(minimum):
     return parse
 
 
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value:g}")
+    return value
+
+
 def _build_parser():
+    from .._registry import families
     from ..compare._models import default_model_names, model_descriptions
+
+    translators = [family.name for family in families() if "translator" in family.estimators]
 
     parser = _Parser(
         prog=PROG,
@@ -76,9 +89,15 @@ def _build_parser():
             "scores (mean ± std over folds), fit and prediction times, number of "
             "parameters, and a corrected resampled t-test against the TF-IDF + "
             "logistic regression baseline. Without options: the bundled movie "
-            f"review sentences, models {defaults}, 5 folds."
+            f"review sentences, models {defaults}, 5 folds. --task translation "
+            "fits the translators once on parallel text and scores BLEU and chrF on "
+            "held-out pairs, against copying the source."
         ),
-        epilog=f"models:\n{model_help}",
+        epilog=(
+            f"models:\n{model_help}\n\n--task translation: {', '.join(translators)} (their "
+            "translators, at their defaults) and copy, the baseline that returns each "
+            "source unchanged"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = compare.add_mutually_exclusive_group()
@@ -110,28 +129,48 @@ def _build_parser():
         ),
     )
     compare.add_argument(
+        "--source",
+        metavar="FILE",
+        help="--task translation: source sentences, one per line (may be .gz)",
+    )
+    compare.add_argument(
+        "--target",
+        metavar="FILE",
+        help="--task translation: their translations, line-aligned with --source",
+    )
+    compare.add_argument(
         "--text-column",
-        default="text",
         metavar="C",
-        help="column with the documents (default: text)",
+        help="column with the documents (default: text; --task translation: source)",
     )
     compare.add_argument(
         "--target-column",
-        default="label",
         metavar="C",
-        help="column with the targets (default: label)",
+        help="column with the targets (default: label; --task translation: target)",
     )
     compare.add_argument(
         "--task",
-        choices=["classification", "regression", "tagging"],
-        help="inferred from the targets when omitted (tagging: with --conll)",
+        choices=["classification", "regression", "tagging", "translation"],
+        help=(
+            "inferred from the targets when omitted (tagging: with --conll; "
+            "translation: with --source/--target, or --csv with --task translation)"
+        ),
+    )
+    compare.add_argument(
+        "--test-size",
+        type=_fraction,
+        metavar="F",
+        help=(
+            "--task translation: the fraction of the pairs held out when the file "
+            "has no 'split' column (default: 0.1)"
+        ),
     )
     compare.add_argument(
         "--models",
         metavar="LIST",
         help=(
             f"comma-separated model names, in any case (default: {defaults}; "
-            "--task tagging: every tagger)"
+            "--task tagging: every tagger; --task translation: every translator)"
         ),
     )
     compare.add_argument(
@@ -173,12 +212,18 @@ def _build_parser():
         "--max-samples",
         type=_positive_int(2),
         metavar="N",
-        help="use a random (stratified) subset of N documents",
+        help=(
+            "use a random (stratified) subset of N documents (--task translation: "
+            "of the training pairs; the held-out ones are kept whole)"
+        ),
     )
     compare.add_argument(
         "--no-baseline",
         action="store_true",
-        help="skip the t-test against the lr baseline (and lr, unless listed)",
+        help=(
+            "skip the t-test against the lr baseline (and lr, unless listed; --task "
+            "translation: the copy-the-source baseline)"
+        ),
     )
     compare.add_argument(
         "--output",

@@ -246,6 +246,16 @@ def compare_command(args, out, err):
     if args.epochs is not None and args.max_epochs is not None:
         # max_epochs is ignored with an int epochs: the two would not combine.
         raise UsageError("--max-epochs applies to the adaptive budget; drop --epochs")
+    if args.task is None and (args.source or args.target):
+        args.task = "translation"
+    if args.task == "translation":
+        from ._translation import translation_command
+
+        return translation_command(args, out, err)
+    if args.source or args.target or args.test_size is not None:
+        raise UsageError("--source, --target and --test-size are for --task translation")
+    args.text_column = args.text_column or "text"
+    args.target_column = args.target_column or "label"
     if args.task == "tagging":
         return tagging_command(args, out, err)
     output = Path(args.output) if args.output else None
