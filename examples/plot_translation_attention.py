@@ -104,8 +104,8 @@ print(f"{len(train):,} training pairs, {len(test):,} test2016 pairs of at most 1
 # default, ``epochs="auto"``, trains until the loss on held-out pairs stops
 # improving, which on this data takes far longer.
 #
-# The attention is ``"additive"`` (Bahdanau et al. 2015). With the default
-# ``"multiplicative"`` score, this short run (measured once, same settings)
+# The attention is ``"additive"`` (Bahdanau et al. 2015), the default. With
+# the ``"multiplicative"`` score, this short run (measured once, same settings)
 # reached only BLEU 10.4 against 21.3, and its decoder put nearly all its
 # attention on one source word for every target word: it had not yet learned
 # to align, and its map showed a single bright column.
