@@ -24,9 +24,9 @@ writes benchmarks/results/explanations.json.
     python benchmarks/bench_explanations.py            # 100 documents per dataset
     python benchmarks/bench_explanations.py --quick    # 4 documents, small everything
 
---quick runs SHAP's numba kernels as plain Python (``NUMBA_DISABLE_JIT=1``, unless the
-environment says otherwise): compiling them takes longer than the rest of a quick run,
-and on a few short documents the interpreted kernels take milliseconds.
+--quick keeps SHAP's numba kernels compiled: running them as plain Python
+(``NUMBA_DISABLE_JIT=1``) failed in numba's typing when another process of the test
+suite had compiled and cached them meanwhile; set the variable yourself to try it.
 """
 
 import argparse
@@ -249,8 +249,6 @@ def main():
     if args.quick:
         args.documents, args.lime_samples, args.shap_evals = 4, 200, 60
         epochs = {"tfidf_mlp": 1, "tokens_gru": 1}
-        # Read by numba when shap first imports it (in run_shap).
-        os.environ.setdefault("NUMBA_DISABLE_JIT", "1")
     summaries, tables = [], {}
     for dataset in args.datasets.split(","):
         for model_name in args.models.split(","):
