@@ -47,11 +47,16 @@ CHECKING_PARAMETERS = {"epochs": 2}
 
 #: Modules whose every test is ``slow``: they start processes or clusters, run
 #: the examples, the benchmarks, other tools (ONNX, MLflow, skops) or real
-#: data. ``pytest -n 2 -m "not slow"`` is the fast loop for editing; the
-#: full suite, and CI, run them all.
+#: data, or test a task with machinery of its own. ``pytest -n 2 -m "not slow"``
+#: is the fast loop for editing; the full suite, and CI, run them all.
 SLOW_MODULES = {
     "test_benchmarks", "test_isolation", "test_dask", "test_sigint", "test_quiet",
     "test_sharing", "test_export", "test_real_data",
+    # The tasks with machinery of their own (translation, keras-hub encoders,
+    # pretraining, streaming, compression) trace whole encoder-decoders or BERTs:
+    # run their modules by path when editing them.
+    "test_translators", "test_compare_translation", "test_pretrained", "test_pretraining",
+    "test_streaming_tokens", "test_autoencoder",
 }
 
 
