@@ -220,7 +220,7 @@ class TransformerGenerator(RecurrentGenerator):
         elif len(context) != self.n_read + 1:
             raise ValueError("TransformerGenerator reads one new id per call.")
         elif self.used >= self.window:  # no position left: read half a window again
-            ids, states = context[-(self.window // 2) :], self.zeros
+            ids, states = context[-max(1, self.window // 2) :], self.zeros
         else:
             ids, states = context[-1:], self.states
         self.n_read = len(context)
