@@ -23,7 +23,7 @@ from .._params import estimator, parameters
 from ._hub import WORD_STARTS, pack_sentences
 from ._hub_layers import SplitWordMask, WordStates
 from ._pretrained import ENCODER_BATCH_SIZE, PretrainedNetwork
-from ._tokens import _parse_token
+from ._tokens import parse_sentences
 
 
 @parameters
@@ -35,27 +35,10 @@ class PretrainedTaggerNetwork(PretrainedNetwork):
 
     def _words(self, X, *, reset):
         """The words of every sentence of ``X`` (further token columns unused)."""
-        if getattr(X, "ndim", None) == 1 and getattr(getattr(X, "dtype", None), "kind", "") == "O":
-            X = list(X)
-        if isinstance(X, (str, bytes)) or not hasattr(X, "__len__") or hasattr(X, "shape"):
-            raise ValueError(
-                f"{type(self).__name__} expects X as a list of sentences, each a list "
-                f"of tokens; got {type(X).__name__}."
-            )
-        if len(X) == 0:
-            raise ValueError("X holds no sentence.")
-        sentences = []
-        for index, sentence in enumerate(X):
-            if isinstance(sentence, (str, bytes)) or not hasattr(sentence, "__len__"):
-                raise ValueError(
-                    f"Sentence {index} of X is a {type(sentence).__name__}; each "
-                    "sentence must be a list of tokens (put a single sentence in a "
-                    "list: [tokens])."
-                )
-            if len(sentence) == 0:
-                raise ValueError(f"Sentence {index} of X is empty.")
-            sentences.append([_parse_token(token, index)[1] for token in sentence])
-        return sentences
+        return [
+            [word for _, word, _ in tokens]
+            for tokens in parse_sentences(X, type(self).__name__)
+        ]
 
     def _validate_X(self, X, *, reset):
         sentences = self._words(X, reset=reset)

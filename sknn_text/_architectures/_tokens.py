@@ -141,26 +141,8 @@ class TokenInput(BaseTextNetwork):
     # ------------------------------------------------------------------ X
     def _sentences(self, X, *, reset):
         """``X`` as lists of ``(word, columns)``, checked sentence by sentence."""
-        if getattr(X, "ndim", None) == 1 and getattr(getattr(X, "dtype", None), "kind", "") == "O":
-            X = list(X)  # a 1-D object array (or Series) of sentences
-        if isinstance(X, (str, bytes)) or not hasattr(X, "__len__") or hasattr(X, "shape"):
-            raise ValueError(
-                f"{type(self).__name__} expects X as a list of sentences, each a list "
-                f"of tokens; got {type(X).__name__}."
-            )
-        if len(X) == 0:
-            raise ValueError("X holds no sentence.")
         parsed, kinds = [], set()
-        for index, sentence in enumerate(X):
-            if isinstance(sentence, (str, bytes)) or not hasattr(sentence, "__len__"):
-                raise ValueError(
-                    f"Sentence {index} of X is a {type(sentence).__name__}; each "
-                    "sentence must be a list of tokens (put a single sentence in a "
-                    "list: [tokens])."
-                )
-            if len(sentence) == 0:
-                raise ValueError(f"Sentence {index} of X is empty.")
-            tokens = [_parse_token(token, index) for token in sentence]
+        for tokens in parse_sentences(X, type(self).__name__):
             kinds.update(kind for kind, _, _ in tokens)
             parsed.append([(word, columns) for _, word, columns in tokens])
         if len(kinds) > 1:
@@ -301,6 +283,33 @@ class TokenInput(BaseTextNetwork):
             f"the vocabulary has {len(self.vocabulary_)} words (min_frequency="
             f"{self.min_frequency}) times embedding_dim={self.embedding_dim} weights"
         )
+
+
+def parse_sentences(X, name):
+    """The tokens of every sentence of ``X``, each a ``(kind, word, columns)``
+    (see :func:`_parse_token`), after checking that ``X`` is a non-empty list
+    of non-empty sentences; ``name`` is the estimator's, for the messages."""
+    if getattr(X, "ndim", None) == 1 and getattr(getattr(X, "dtype", None), "kind", "") == "O":
+        X = list(X)  # a 1-D object array (or Series) of sentences
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__") or hasattr(X, "shape"):
+        raise ValueError(
+            f"{name} expects X as a list of sentences, each a list of tokens; got "
+            f"{type(X).__name__}."
+        )
+    if len(X) == 0:
+        raise ValueError("X holds no sentence.")
+    sentences = []
+    for index, sentence in enumerate(X):
+        if isinstance(sentence, (str, bytes)) or not hasattr(sentence, "__len__"):
+            raise ValueError(
+                f"Sentence {index} of X is a {type(sentence).__name__}; each "
+                "sentence must be a list of tokens (put a single sentence in a "
+                "list: [tokens])."
+            )
+        if len(sentence) == 0:
+            raise ValueError(f"Sentence {index} of X is empty.")
+        sentences.append([_parse_token(token, index) for token in sentence])
+    return sentences
 
 
 def _clipped(word):
