@@ -36,6 +36,26 @@ def make_reviews(n, seed=0, *, max_cues=1):
     return texts, np.where(labels == 1, "pos", "neg"), 1.0 + 9.0 * labels
 
 
+#: A toy "language pair" for the translators: every word has its translation.
+TOY_LEXICON = {
+    "the": "die", "cat": "katze", "dog": "hund", "sees": "sieht", "eats": "frisst",
+    "a": "eine", "big": "grosse", "small": "kleine", "bird": "vogel", "fish": "fisch",
+}  # fmt: skip
+
+
+def toy_translation_pairs(n, seed, *, reverse):
+    """``n`` random source sentences of 2 to 6 words and their word-by-word
+    translations, read backwards if ``reverse``."""
+    rng = np.random.RandomState(seed)
+    sources, targets = [], []
+    for _ in range(n):
+        words = list(rng.choice(list(TOY_LEXICON), rng.randint(2, 7)))
+        sources.append(" ".join(words))
+        order = reversed(words) if reverse else words
+        targets.append(" ".join(TOY_LEXICON[word] for word in order))
+    return sources, targets
+
+
 #: The checking budget: scikit-learn runs its common checks at small checking
 #: parameters (a low ``max_iter``), and the structural checks of
 #: ``test_common.py`` run every network at these. Two epochs exercise every

@@ -6,8 +6,8 @@ import gzip
 import json
 import sys
 
-import numpy as np
 import pytest
+from conftest import toy_translation_pairs
 
 from sknn_text import LSTMTranslator
 from sknn_text.cli import main
@@ -24,21 +24,9 @@ from sknn_text.metrics import bleu_score, chrf_score
 pytest.importorskip("sacrebleu")
 pytest.importorskip("tokenizers")
 
-#: Every word has its translation; the target keeps the source's word order.
-LEXICON = {
-    "the": "die", "cat": "katze", "dog": "hund", "sees": "sieht", "eats": "frisst",
-    "a": "eine", "big": "grosse", "small": "kleine", "bird": "vogel", "fish": "fisch",
-}  # fmt: skip
-
-
 def toy_pairs(n, seed):
-    rng = np.random.RandomState(seed)
-    sources, targets = [], []
-    for _ in range(n):
-        words = list(rng.choice(list(LEXICON), rng.randint(2, 7)))
-        sources.append(" ".join(words))
-        targets.append(" ".join(LEXICON[word] for word in words))
-    return sources, targets
+    """The toy pair of ``conftest``; the target keeps the source's word order."""
+    return toy_translation_pairs(n, seed, reverse=False)
 
 
 def run(capsys, *argv):

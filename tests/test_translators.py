@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import toy_translation_pairs
 from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
 
@@ -15,22 +16,10 @@ from sknn_text._beam_search import beam_search, greedy_search
 from sknn_text._translation_text import END_ID, NEVER_GENERATED, START_ID, right_padded
 from sknn_text.metrics import bleu_score, bleu_scorer, chrf_score
 
-#: A toy "language pair": every word has its translation, and the target
-#: sentence reads the source backwards.
-LEXICON = {
-    "the": "die", "cat": "katze", "dog": "hund", "sees": "sieht", "eats": "frisst",
-    "a": "eine", "big": "grosse", "small": "kleine", "bird": "vogel", "fish": "fisch",
-}  # fmt: skip
-
 
 def toy_pairs(n, seed):
-    rng = np.random.RandomState(seed)
-    sources, targets = [], []
-    for _ in range(n):
-        words = list(rng.choice(list(LEXICON), rng.randint(2, 7)))
-        sources.append(" ".join(words))
-        targets.append(" ".join(LEXICON[word] for word in reversed(words)))
-    return sources, targets
+    """The toy pair of ``conftest``; the target reads the source backwards."""
+    return toy_translation_pairs(n, seed, reverse=True)
 
 
 TRAIN = toy_pairs(300, seed=0)
