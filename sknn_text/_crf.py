@@ -25,6 +25,8 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from ._backend import in_shape_inference
+
 
 @keras.saving.register_keras_serializable(package="sknn_text")
 class LinearChainCRF(layers.Layer):
@@ -128,6 +130,11 @@ def log_partition(emissions, transitions, start, end, mask):
 def crf_loss(y_true, y_pred):
     """Negative log-likelihood of the gold tags per token, one value per sentence."""
     n_tags = y_pred.shape[-1]
+    if in_shape_inference():
+        # Keras builds the loss from shapes alone, where a free length (a
+        # symbolic dimension on JAX) cannot be cut into the emissions and the
+        # packed transitions: one value per sentence is all it needs.
+        return ops.zeros(ops.shape(y_pred)[:1], dtype=y_pred.dtype)
     emissions, transitions, start, end = unpack(y_pred, n_tags)
     tags, mask = _targets(y_true, ops.shape(emissions)[1])
     log_likelihood = sequence_log_likelihood(emissions, transitions, start, end, tags, mask)

@@ -303,7 +303,7 @@ def learned_state(tokenizer, documents, *, resume):
     analyze = tokenizer.build_analyzer()
     tokenized = [analyze(document) for document in documents]
     cut = tokenizer.sequence_length or MAX_AUTO_SEQUENCE_LENGTH
-    longest = max(longest, *(min(len(tokens), cut) for tokens in tokenized))
+    longest = max([longest, *(min(len(tokens), cut) for tokens in tokenized)])
     windows = [tokenizer._window(tokens, cut) for tokens in tokenized]
     hashing, n_ngram_ids = tokenizer._hashes_tokens(), tokenizer.ngram_buckets or 0
     if hashing:

@@ -104,6 +104,8 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         ``"hashing"``: no vocabulary, like ``HashingVectorizer``; a token's id
         is 2 plus its crc32 hash modulo ``max_tokens - 2`` whatever the data
         (tokens may share an id, none is unknown); ``min_df`` is ignored.
+        With ``sequence_length`` set too, nothing is learned from data and
+        ``transform`` needs no ``fit`` (like ``HashingVectorizer``).
     ngram_buckets : int or None, default=None
         Hash word n-grams into this many buckets, fastText style, instead of
         learning them as tokens: with ``analyzer="word"`` and
@@ -231,6 +233,19 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """Whether ``vocabulary="hashing"``: every token's id is its hash."""
         return isinstance(self.vocabulary, str) and self.vocabulary == "hashing"
 
+    def _stateless(self):
+        """Whether nothing is learned from data: hashed ids, a set length."""
+        return self._hashes_tokens() and self.sequence_length is not None
+
+    def _fit_stateless(self):
+        """Give a stateless tokenizer that was never fitted its attributes,
+        which need no documents."""
+        if not self._stateless() or hasattr(self, "vocabulary_"):
+            return
+        check_tokenizer_parameters(self)
+        vars(self).update(learned_state(self, [], resume=False))
+        del self._counts
+
     def _ngram_sizes(self):
         low, high = self.ngram_range
         return range(max(low, 2), high + 1)
@@ -319,6 +334,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             ``sequence_length_``, times the number of n-gram sizes with
             ``ngram_buckets``.
         """
+        self._fit_stateless()
         check_is_fitted(self, "vocabulary_")
         documents = check_documents(raw_documents)
         vars(self).pop("_counts", None)  # the first transform freezes the vocabulary
@@ -332,6 +348,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     @property
     def n_token_ids_(self) -> int:
         """Size of the id range (padding, unknown, tokens, n-gram buckets)."""
+        self._fit_stateless()
         first_ngram_id = len(self.vocabulary_) + FIRST_TOKEN_ID
         return (self.max_tokens if self._hashes_tokens() else first_ngram_id) + self.n_ngram_ids_
 
@@ -346,6 +363,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         vocabulary : ndarray of str
             ``vocabulary[i]`` is the token with id ``i``.
         """
+        self._fit_stateless()
         check_is_fitted(self, "vocabulary_")
         tokens = sorted(self.vocabulary_, key=self.vocabulary_.get)
         used = self._ngram_buckets_used
@@ -389,8 +407,12 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """
         save_estimator(self, path)
 
+    def __sklearn_is_fitted__(self):
+        return self._stateless() or hasattr(self, "vocabulary_")
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = not self._stateless()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []

@@ -56,6 +56,12 @@ SCRIPT = textwrap.dedent(
             words,
             tags,
         ),
+        "lstm_tagger": (  # with its CRF
+            sknn_text.LSTMTextTagger(units=8, embedding_dim=8, feature_dim=4, **small),
+            words,
+            tags,
+        ),
+        "lstm_lm": (sknn_text.LSTMLanguageModel(units=8, embedding_dim=8, **small), texts, None),
         "lstm_auto": (  # epochs="auto": validation batches too
             sknn_text.LSTMTextClassifier(
                 units=8, embedding_dim=8, max_epochs=3, batch_size=32, random_state=0
@@ -66,15 +72,21 @@ SCRIPT = textwrap.dedent(
     }
     which = sys.argv[1].split(",")
 
+    taggers = (sknn_text.CNNTextTagger, sknn_text.LSTMTextTagger)
+
     def outputs(model, X):
-        if hasattr(model, "predict_proba") and not isinstance(model, sknn_text.CNNTextTagger):
-            return np.asarray(model.predict_proba(X), dtype=float).ravel()
-        if isinstance(model, sknn_text.CNNTextTagger):
+        if isinstance(model, sknn_text.LSTMLanguageModel):
+            return np.log([model.perplexity(X[:100]), model.perplexity(X[100:])])
+        if isinstance(model, taggers):
             return np.concatenate([p.ravel() for p in model.predict_proba(X)])
+        if hasattr(model, "predict_proba"):
+            return np.asarray(model.predict_proba(X), dtype=float).ravel()
         return np.asarray(model.predict(X), dtype=float).ravel()
 
-    single = {name: outputs(cases[name][0].fit(*cases[name][1:]), cases[name][1])
-              for name in which}
+    def fit(model, X, y):
+        return model.fit(X) if y is None else model.fit(X, y)
+
+    single = {name: outputs(fit(*cases[name]), cases[name][1]) for name in which}
     keras.distribution.set_distribution(keras.distribution.DataParallel(devices=jax.devices()))
     seen = []
     original = distribution_lib.jax.make_array_from_process_local_data
@@ -90,7 +102,7 @@ SCRIPT = textwrap.dedent(
     for name in which:
         model, X, y = cases[name]
         seen.clear()
-        model = clone(model).fit(X, y)
+        model = fit(clone(model), X, y)
         weights = model.model_.trainable_weights[0].value
         result[name] = {
             "shards": seen[:],
@@ -124,9 +136,9 @@ def run_data_parallel(names):
     return json.loads(lines[-1][len("RESULT") :])
 
 
-#: The taggers are left out: on JAX their fit fails in ``_crf`` with or without
-#: a distribution (a pre-existing fault), and so do the language models'.
 FAMILIES = ["lstm", "cnn", "transformer", "fasttext", "mlp", "gru_regressor"]
+#: Sentences and windows: other row counts, so other batch sizes.
+SEQUENCE_TASKS = ["lstm_tagger", "lstm_lm"]
 
 
 @pytest.mark.slow
@@ -148,4 +160,18 @@ def test_each_batch_is_split_across_two_devices_and_matches_one_device():
         assert [16, 16] in [[rows for _, rows in shards] for shards in fit["shards"]], name
         assert [7, 7] in [[rows for _, rows in shards] for shards in fit["shards"]], name
         # The same network as on one device, to float32 rounding.
+        assert fit["difference"] < 1e-4, (name, fit["difference"])
+
+
+@pytest.mark.slow
+def test_taggers_and_language_models_split_batches_too():
+    pytest.importorskip("jax")
+    result = run_data_parallel(SEQUENCE_TASKS)
+    for name in SEQUENCE_TASKS:
+        fit = result[name]
+        assert len(fit["weight_devices"]) == 2 and fit["shards"], (name, fit)
+        for shards in fit["shards"]:
+            assert len({device for device, _ in shards}) == 2, (name, shards)
+            assert shards[0][1] == shards[1][1], (name, shards)
+        # Tag probabilities, or the log-perplexity of two halves of the texts.
         assert fit["difference"] < 1e-4, (name, fit["difference"])

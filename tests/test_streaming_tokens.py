@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sklearn.base
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 import sknn_text
 from sknn_text import TextTokenizer
@@ -123,6 +125,23 @@ def test_hashing_is_stateless(sentences):
     the = tokenizer.transform(["the", "the end of the film"])
     assert the[0, 0] == the[1, 0] == the[1, 3]
     assert tokenizer.inverse_transform(the[:1])[0][0].startswith("[HASH ")
+
+
+def test_hashing_with_a_set_length_needs_no_fit(sentences):
+    texts, _ = sentences
+    params = {"vocabulary": "hashing", "max_tokens": 1000, "sequence_length": 12}
+    fitted = TextTokenizer(**params).fit(texts[:3])
+    unfitted = TextTokenizer(**params)
+    check_is_fitted(unfitted)  # like HashingVectorizer: nothing to learn
+    assert unfitted.__sklearn_tags__().requires_fit is False
+    assert unfitted.n_token_ids_ == 1000
+    np.testing.assert_array_equal(unfitted.transform(texts), fitted.transform(texts))
+    assert TextTokenizer(**params).get_vocabulary()[5] == "[HASH 3]"
+    # Without a set length, the length is learned: fit comes first.
+    free_length = TextTokenizer(vocabulary="hashing", max_tokens=1000)
+    assert free_length.__sklearn_tags__().requires_fit is True
+    with pytest.raises(NotFittedError):
+        free_length.transform(texts)
 
 
 def test_hashing_with_hashed_ngrams(sentences):

@@ -170,8 +170,12 @@ def _build_from_output_spec(model, data_batch):
     symbolic = lambda array: None if array is None else keras.KerasTensor(  # noqa: E731
         array.shape, keras.backend.standardize_dtype(array.dtype)
     )
+    shape = list(model.output.shape[1:])
+    if y is not None:  # a free length (sequence outputs) is the targets' length
+        for axis, size in enumerate(shape[: len(y.shape) - 1]):
+            shape[axis] = y.shape[axis + 1] if size is None else size
     x, y, sample_weight = symbolic(x), symbolic(y), symbolic(sample_weight)
-    y_pred = keras.KerasTensor((rows, *model.output.shape[1:]), model.output.dtype)
+    y_pred = keras.KerasTensor((rows, *shape), model.output.dtype)
     from keras.src.backend import compute_output_spec  # what _symbolic_build uses
 
     if model._compile_metrics is not None and not model._compile_metrics.built:
@@ -186,6 +190,14 @@ def _build_from_output_spec(model, data_batch):
         model.optimizer.build(model.trainable_variables)
     model._post_build()
     return True
+
+
+def in_shape_inference():
+    """Whether Keras is only asking for output shapes (``compute_output_spec``,
+    as when it builds a loss), not computing values."""
+    from keras.src.backend.common.symbolic_scope import in_symbolic_scope
+
+    return in_symbolic_scope()
 
 
 def prepare_training(model, data_batch):

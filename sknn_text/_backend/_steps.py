@@ -80,7 +80,10 @@ def even_batch(batch):
     missing = -rows % data_parallel_shards()
     if not missing or not isinstance(x, np.ndarray):
         return batch
-    weight = weights[0] if weights and weights[0] is not None else np.ones(rows)
+    if weights and weights[0] is not None:
+        weight = weights[0]
+    else:  # (rows, 1): Keras spreads it over a loss per row or per token alike
+        weight = np.ones((rows, 1) if np.ndim(y) > 1 else rows)
     weight = np.asarray(weight, dtype=np.float32) * np.float32((rows + missing) / rows)
 
     def padded(array):
