@@ -134,6 +134,7 @@ def test_crf_tagger_trains_on_this_backend():
 
     X = [["the", "dog", "runs"], ["a", "cat", "sleeps", "now"]] * 10
     y = [["D", "N", "V"], ["D", "N", "V", "R"]] * 10
-    tagger = LSTMTextTagger(units=8, embedding_dim=8, epochs=25, batch_size=4, random_state=0).fit(X, y)
+    tagger = LSTMTextTagger(units=8, embedding_dim=8, epochs=25, batch_size=4, random_state=0)
+    tagger.fit(X, y)
     assert tagger.history_["loss"][-1] < tagger.history_["loss"][0] / 2
     assert tagger.predict([["a", "dog", "sleeps", "now"]]) == [["D", "N", "V", "R"]]
