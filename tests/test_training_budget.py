@@ -15,7 +15,9 @@ from sknn_text._loop.schedule import (
     AUTO_PATIENCE_STEPS,
     AUTO_SMALL_DATA_EPOCHS,
     AUTO_SMALL_DATA_STEPS,
+    GENERATION,
     WORD_ORDER,
+    Patience,
     plan_epochs,
     validation_split,
 )
@@ -45,6 +47,43 @@ def test_auto_scales_patience_minimum_and_cap_with_the_data(n_samples):
     # enough updates for a small set, a short wait for a large one
     assert schedule.min_epochs * steps >= AUTO_MIN_STEPS
     assert (schedule.patience <= 2) == (n_samples >= 25_000)
+
+
+class _Weights:
+    """A model whose weights are the epoch they were taken at."""
+
+    epoch = 0
+
+    def get_weights(self):
+        return [self.epoch]
+
+
+def replay(curve, budget):
+    """(stopping epoch, kept epoch) of ``Patience`` on a validation curve."""
+    model = _Weights()
+    patience = Patience(plan(n_samples=25_000, budget=budget), model)
+    for model.epoch, value in enumerate(curve, start=1):
+        if patience.update(model.epoch, {"val_loss": value}):
+            break
+    return model.epoch, patience.best_weights[0]
+
+
+def test_language_models_count_only_gains_of_one_percent_and_keep_the_lowest_epoch():
+    import sknn_text
+
+    assert sknn_text.TransformerLanguageModel._auto_budget is GENERATION
+    assert GENERATION.relative_tol == 0.01
+    assert sknn_text.GRUTranslator._auto_budget is WORD_ORDER  # a plateau comes first
+    # The Transformer translator's Multi30k curve (benchmarks/README.md).
+    curve = [3.939, 3.135, 2.679, 2.409, 2.259, 2.178, 2.158, 2.159, 2.17, 2.1, 2.0]
+    assert replay(curve, WORD_ORDER) == (9, 7)  # patience 2 after epoch 7's gain
+    # Epoch 7 gained under 1 %: patience runs from epoch 6, yet epoch 7 is kept.
+    assert replay(curve, GENERATION) == (8, 7)
+    # A loss creeping down by 0.5 % an epoch: the 1 % rule stops it early.
+    creeping = [2.0 * 0.995**epoch for epoch in range(30)]
+    assert replay(creeping, WORD_ORDER) == (30, 30)
+    stop, kept = replay(creeping, GENERATION)
+    assert stop < 10 and kept == stop
 
 
 def test_auto_without_enough_rows_for_validation_trains_a_fixed_budget():

@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._backend import predict_on_batch
 from .._composition import Source
 from .._layers import SquaredL2, TiedEmbedding
+from .._loop.schedule import GENERATION
 from .._params import parameters
 from .._sampling import sample_continuation
 from .._saving.file_format import drop_transient_attributes
@@ -67,6 +68,7 @@ class LanguageModelHead(TransformerMixin):
     _doc_rank = 0  # the tokenizer's settings come first
     _per_step_outputs = True
     _causal = True
+    _auto_budget = GENERATION
     _network_suffix = "_language_model"
     _doc_wording: ClassVar[dict] = {"embedding_where": "", "penalized": "the output layer's kernel"}
     #: The stepping model of an encoder that carries its state (``_steps``).
