@@ -319,7 +319,8 @@ def learned_state(tokenizer, documents, *, resume):
         )
         coverage = counts.coverage(vocabulary)
         if tokenizer._hashing():
-            used = np.unique(np.concatenate([used, *map(tokenizer._hashed_ngrams, windows)]))
+            ngrams = [tokenizer_ngrams(tokenizer, window) for window in windows]
+            used = np.unique(np.concatenate([used, *ngrams]))
             n_ngram_ids = len(used)
     width = int(tokenizer.sequence_length or longest)
     return {
@@ -328,9 +329,37 @@ def learned_state(tokenizer, documents, *, resume):
         "_ngram_buckets_used": used,
         "n_ngram_ids_": n_ngram_ids,
         "sequence_length_": width,
-        "_n_features_out": width * (tokenizer._blocks_per_row() if tokenizer._hashing() else 1),
+        "_n_features_out": width * (blocks_per_row(tokenizer) if tokenizer._hashing() else 1),
         "_counts": counts,
     }
+
+
+def blocks_per_row(tokenizer):
+    """How many n-gram sizes a row of a ``TextTokenizer`` with hashed n-grams
+    holds: its width is ``sequence_length_`` times this."""
+    low, _high = tokenizer.ngram_range
+    return len(tokenizer._ngram_sizes()) + (1 if low == 1 else 0)
+
+
+def tokenizer_ngrams(tokenizer, window):
+    """The n-gram buckets of one document's kept tokens under ``tokenizer``."""
+    return hashed_ngrams(window, tokenizer._ngram_sizes(), tokenizer.ngram_buckets)
+
+
+def is_stateless(tokenizer):
+    """Whether a ``TextTokenizer`` learns nothing from data: hashed ids and a
+    set ``sequence_length``."""
+    return tokenizer._hashes_tokens() and tokenizer.sequence_length is not None
+
+
+def fit_if_stateless(tokenizer):
+    """Give a stateless ``TextTokenizer`` that was never fitted its fitted
+    attributes, which need no documents (like ``HashingVectorizer``)."""
+    if not is_stateless(tokenizer) or hasattr(tokenizer, "vocabulary_"):
+        return
+    check_tokenizer_parameters(tokenizer)
+    vars(tokenizer).update(learned_state(tokenizer, [], resume=False))
+    del tokenizer._counts
 
 
 def window_ids(tokenizer, window):
@@ -346,7 +375,7 @@ def window_ids(tokenizer, window):
         else:
             ids = [tokenizer.vocabulary_.get(token, OOV_ID) for token in window]
     if tokenizer._hashing():
-        buckets = tokenizer._hashed_ngrams(window)
+        buckets = tokenizer_ngrams(tokenizer, window)
         if hashing:
             ids.extend((buckets + tokenizer.max_tokens).tolist())
         else:

@@ -27,7 +27,8 @@ from ._vocabulary import (
     check_documents,
     check_id_rows,
     check_tokenizer_parameters,
-    hashed_ngrams,
+    fit_if_stateless,
+    is_stateless,
     learned_state,
     window_ids,
 )
@@ -190,13 +191,9 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         "ngram_buckets": [Interval(Integral, 1, 2**26, closed="both"), None],
     }
     _fitted_attributes = (
-        "vocabulary_",
-        "sequence_length_",
-        "coverage_",
-        "n_ngram_ids_",
-        "_ngram_buckets_used",
-        "_n_features_out",
-    )
+        "vocabulary_", "sequence_length_", "coverage_", "n_ngram_ids_",
+        "_ngram_buckets_used", "_n_features_out",
+    )  # fmt: skip
     #: partial_fit's counts (gone once frozen): pickled, not saved (a loaded one is frozen).
     _transient_attributes = ("_counts",)
 
@@ -233,30 +230,9 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """Whether ``vocabulary="hashing"``: every token's id is its hash."""
         return isinstance(self.vocabulary, str) and self.vocabulary == "hashing"
 
-    def _stateless(self):
-        """Whether nothing is learned from data: hashed ids, a set length."""
-        return self._hashes_tokens() and self.sequence_length is not None
-
-    def _fit_stateless(self):
-        """Give a stateless tokenizer that was never fitted its attributes,
-        which need no documents."""
-        if not self._stateless() or hasattr(self, "vocabulary_"):
-            return
-        check_tokenizer_parameters(self)
-        vars(self).update(learned_state(self, [], resume=False))
-        del self._counts
-
     def _ngram_sizes(self):
         low, high = self.ngram_range
         return range(max(low, 2), high + 1)
-
-    def _blocks_per_row(self):
-        """How many n-gram sizes a row holds: width = sequence_length_ times this."""
-        low, _high = self.ngram_range
-        return len(self._ngram_sizes()) + (1 if low == 1 else 0)
-
-    def _hashed_ngrams(self, window):
-        return hashed_ngrams(window, self._ngram_sizes(), self.ngram_buckets)
 
     def _window(self, tokens, length):
         return tokens[:length] if self.truncating == "post" else tokens[-length:]
@@ -334,7 +310,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             ``sequence_length_``, times the number of n-gram sizes with
             ``ngram_buckets``.
         """
-        self._fit_stateless()
+        fit_if_stateless(self)
         check_is_fitted(self, "vocabulary_")
         documents = check_documents(raw_documents)
         vars(self).pop("_counts", None)  # the first transform freezes the vocabulary
@@ -348,7 +324,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     @property
     def n_token_ids_(self) -> int:
         """Size of the id range (padding, unknown, tokens, n-gram buckets)."""
-        self._fit_stateless()
+        fit_if_stateless(self)
         first_ngram_id = len(self.vocabulary_) + FIRST_TOKEN_ID
         return (self.max_tokens if self._hashes_tokens() else first_ngram_id) + self.n_ngram_ids_
 
@@ -363,7 +339,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         vocabulary : ndarray of str
             ``vocabulary[i]`` is the token with id ``i``.
         """
-        self._fit_stateless()
+        fit_if_stateless(self)
         check_is_fitted(self, "vocabulary_")
         tokens = sorted(self.vocabulary_, key=self.vocabulary_.get)
         used = self._ngram_buckets_used
@@ -408,11 +384,11 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         save_estimator(self, path)
 
     def __sklearn_is_fitted__(self):
-        return self._stateless() or hasattr(self, "vocabulary_")
+        return is_stateless(self) or hasattr(self, "vocabulary_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = not self._stateless()
+        tags.requires_fit = not is_stateless(self)
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
