@@ -53,9 +53,8 @@ def network(classes=True):
 def tokenizer():
     from sknn_text import TextTokenizer
 
-    return TextTokenizer(vocabulary="hashing", max_tokens=MAX_TOKENS, sequence_length=LENGTH).fit(
-        ["any text"]
-    )
+    # Hashed ids and a set length: nothing to learn, no fit needed.
+    return TextTokenizer(vocabulary="hashing", max_tokens=MAX_TOKENS, sequence_length=LENGTH)
 
 
 def worker(mode, path, n_documents):
