@@ -28,6 +28,17 @@ def _allowed(log_probs, never):
     return log_probs
 
 
+def _best(values, k):
+    """The indices of the ``k`` largest ``values``, largest first, ties by the
+    lower index: ``np.argsort(-values, kind="stable")[:k]`` without sorting
+    the whole vocabulary (every value tied with the k-th is a candidate)."""
+    if values.size <= k:
+        return np.argsort(-values, kind="stable")
+    kth = np.partition(values, values.size - k)[values.size - k]
+    candidates = np.flatnonzero(values >= kth)
+    return candidates[np.lexsort((candidates, -values[candidates]))][:k]
+
+
 def greedy_search(decoder, max_lengths, *, start, end, never):
     """``(ids, log_probs)``: the most likely token at every step, per sentence."""
     n = len(max_lengths)
@@ -71,7 +82,7 @@ def beam_search(decoder, max_lengths, *, beam_size, length_penalty, start, end, 
         for sentence in np.unique(owners):
             rows = np.flatnonzero(owners == sentence)
             flat = totals[rows].ravel()
-            order = np.argsort(-flat, kind="stable")[: 2 * beam_size]
+            order = _best(flat, 2 * beam_size)
             kept = 0
             for candidate in order:
                 score = flat[candidate]

@@ -12,7 +12,7 @@ from sklearn.model_selection import cross_val_score
 
 import sknn_text
 from sknn_text import GRUTranslator, LSTMTranslator, TransformerTranslator
-from sknn_text._beam_search import beam_search, greedy_search
+from sknn_text._beam_search import _best, beam_search, greedy_search
 from sknn_text._translation_text import END_ID, NEVER_GENERATED, START_ID, right_padded
 from sknn_text.metrics import bleu_score, bleu_scorer, chrf_score
 
@@ -240,3 +240,14 @@ def test_parameters_are_validated_and_cloned():
         TransformerTranslator(beam_size=0).fit(["a"], ["b"])
     with pytest.raises(ValueError, match="attention"):
         LSTMTranslator(attention="dot").fit(["a"], ["b"])
+
+
+def test_the_best_candidates_are_those_of_a_stable_sort():
+    # Beam search ranks 2 * beam_size candidates per sentence without sorting
+    # the whole vocabulary; ties (with the k-th value too) go to the lower index.
+    rng = np.random.RandomState(0)
+    for trial in range(500):
+        values = rng.randint(0, 4, size=rng.randint(1, 40)).astype(float)
+        values[rng.rand(values.size) < 0.2 * (trial % 2)] = -np.inf
+        k = rng.randint(1, 9)
+        np.testing.assert_array_equal(_best(values, k), np.argsort(-values, kind="stable")[:k])
