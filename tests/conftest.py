@@ -163,7 +163,7 @@ def selected_checks(estimators, keep, marks=()):
     return params
 
 
-def sklearn_checks(classes, others=()):
+def sklearn_checks(classes, others=(), fast_loop=None):
     """scikit-learn's checks for the network ``classes``, at the checking budget:
 
     * the structural ones at :data:`CHECKING_PARAMETERS` (with the estimators
@@ -171,17 +171,23 @@ def sklearn_checks(classes, others=()):
     * :data:`LEARNING_CHECKS` at the true defaults, marked ``slow``.
 
     The structural checks of a regressor are marked ``slow`` too: the fast
-    loop runs them once per architecture, on its classifier.
+    loop runs them once per architecture, on its classifier; and only for the
+    classes ``fast_loop`` lets through (all, when it is None).
 
     Returns ``(structural, learning)``, two lists of ``pytest.param``.
     """
+    fast = [cls for cls in classes if fast_loop is None or fast_loop(cls)]
     structural = [
         *selected_checks(
-            [cls(**CHECKING_PARAMETERS) for cls in classes if not is_regressor(cls())],
+            [cls(**CHECKING_PARAMETERS) for cls in fast if not is_regressor(cls())],
             lambda name: name not in LEARNING_CHECKS,
         ),
         *selected_checks(
-            [cls(**CHECKING_PARAMETERS) for cls in classes if is_regressor(cls())],
+            [
+                cls(**CHECKING_PARAMETERS)
+                for cls in classes
+                if is_regressor(cls()) or cls not in fast
+            ],
             lambda name: name not in LEARNING_CHECKS,
             marks=(pytest.mark.slow,),
         ),

@@ -10,8 +10,10 @@ scikit-learn runs its common checks at small "checking" parameters (a low
   the true defaults, for every estimator, so that ``epochs="auto"`` is still
   proven to learn scikit-learn's toy problems.
 
-Both run in the full suite (``pytest -n 2``) and in CI; the learning checks
-carry the ``slow`` marker, which the fast loop (``-m "not slow"``) leaves out.
+Both run in the full suite (``pytest -n 2``) and in CI; the learning checks,
+the regressors' structural checks and those of the SimpleRNN and GRU
+classifiers carry the ``slow`` marker, which the fast loop
+(``-m "not slow"``) leaves out.
 The expected failures are declared once, with their reasons, in
 ``conftest.EXPECTED_FAILED_CHECKS``.
 """
@@ -28,7 +30,16 @@ NETWORKS = [
     for name in family.estimators.values()
 ]
 
-STRUCTURAL, LEARNING = sklearn_checks(NETWORKS, others=[TextTokenizer()])
+#: The fast loop checks one recurrent cell: SimpleRNN and GRU build the same
+#: encoder as the LSTM (``_architectures._recurrent``) with another Keras cell.
+#: The full suite and CI check them all.
+SAME_ENCODER_AS_THE_LSTM = {"SimpleRNNTextClassifier", "GRUTextClassifier"}
+
+STRUCTURAL, LEARNING = sklearn_checks(
+    NETWORKS,
+    others=[TextTokenizer()],
+    fast_loop=lambda cls: cls.__name__ not in SAME_ENCODER_AS_THE_LSTM,
+)
 
 
 @pytest.mark.parametrize("estimator, check", STRUCTURAL + LEARNING)

@@ -123,6 +123,7 @@ def registered():
 TINY_STRUCTURAL, TINY_LEARNING = sklearn_checks([TinyTextClassifier, TinyTextRegressor])
 
 
+@pytest.mark.slow  # a third party's checks: the fast loop checks ours (test_common)
 @pytest.mark.parametrize("estimator, check", TINY_STRUCTURAL + TINY_LEARNING)
 def test_a_new_architecture_passes_sklearn_checks(estimator, check):
     check(estimator)
