@@ -353,7 +353,7 @@ def _recurrent_doc(layer, name):
 class LSTMTranslator(TranslatorHead, RecurrentTranslatorNetwork):
     __doc__ = _recurrent_doc("Long short-term memory (LSTM)", "LSTMTranslator")
     #: At 0.002 (the GRU's) the LSTM never left the plateau of the target words'
-    #: frequencies on 6,000 Multi30k pairs (6.69 to 6.70 nats per token over 10
+    #: frequencies on 6,000 Multi30k pairs (6.69 to 6.78 nats per token over 10
     #: epochs); at 0.001 it left it after 8 (5.27 after 10; ``benchmarks/README.md``).
     learning_rate: float = 0.001
     _cell = "lstm"
