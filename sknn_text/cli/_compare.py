@@ -1,5 +1,6 @@
 """``sknn-text compare``: load the data, check the request, run, report."""
 
+import contextlib
 import logging
 import os
 import re
@@ -138,6 +139,25 @@ def _advised_max_epochs(messages):
         return max(advised)
     caps = [int(n) for message in messages for n in _CAP.findall(message)]
     return 2 * max(caps) if caps else None
+
+
+@contextlib.contextmanager
+def _watched_fits(err, always=()):
+    """Around the fits of a comparison: yields ``(caught, visible)``.
+
+    ``caught`` records every ``ConvergenceWarning`` (and the warnings whose
+    message matches a pattern of ``always``) for :func:`_summarize`; Keras's
+    own warnings are dropped. Native TensorFlow messages (CUDA probing, oneDNN
+    notes) go to /dev/null; ``visible``, a duplicate of ``err``, still reaches
+    the terminal for progress lines.
+    """
+    with warnings.catch_warnings(record=True) as caught, native_stderr_silenced(err) as visible:
+        warnings.simplefilter("always", ConvergenceWarning)
+        for pattern in always:
+            warnings.filterwarnings("always", message=pattern)
+        warnings.filterwarnings("ignore", module=r"keras(\.|$)")
+        warnings.filterwarnings("ignore", message=r".*ran out of data.*")
+        yield caught, visible
 
 
 def _summarize(caught, err):
@@ -322,13 +342,7 @@ def compare_command(args, out, err):
             flush=True,
         )
     failure = None
-    # Native TensorFlow messages (CUDA probing, oneDNN notes) go to /dev/null;
-    # progress lines still reach the terminal through a duplicate of stderr.
-    with warnings.catch_warnings(record=True) as caught, native_stderr_silenced(err) as visible:
-        warnings.simplefilter("always", ConvergenceWarning)
-        warnings.filterwarnings("always", message=_CONSTANT.pattern)
-        warnings.filterwarnings("ignore", module=r"keras(\.|$)")
-        warnings.filterwarnings("ignore", message=r".*ran out of data.*")
+    with _watched_fits(err, always=[_CONSTANT.pattern]) as (caught, visible):
         progress = None if args.quiet else FoldProgress(visible, metric, listed, args.cv)
         try:
             result = compare_models(

@@ -2,13 +2,17 @@
 
 import json
 import time
-import warnings
 from pathlib import Path
 
-from sklearn.exceptions import ConvergenceWarning
-
-from .._quiet import native_stderr_silenced
-from ._compare import PROG, UsageError, _check_writable, _listed, _quiet_keras, _summarize
+from ._compare import (
+    PROG,
+    UsageError,
+    _check_writable,
+    _listed,
+    _quiet_keras,
+    _summarize,
+    _watched_fits,
+)
 
 #: Options of the other tasks that a translation comparison cannot honour.
 _NOT_FOR_TRANSLATION = {
@@ -148,10 +152,7 @@ def translation_command(args, out, err):
             flush=True,
         )
     failure = None
-    with warnings.catch_warnings(record=True) as caught, native_stderr_silenced(err) as visible:
-        warnings.simplefilter("always", ConvergenceWarning)
-        warnings.filterwarnings("ignore", module=r"keras(\.|$)")
-        warnings.filterwarnings("ignore", message=r".*ran out of data.*")
+    with _watched_fits(err) as (caught, visible):
         try:
             result = compare_translators(
                 X, y, X_test, y_test, models=models, epochs=args.epochs,
